@@ -1,0 +1,26 @@
+"""yzlogi: the progress dashboard of the Yuzhong modern-logistics three-year plan.
+
+The entry point is a router: page config, the shared sidebar, st.navigation over
+pages/. Every page is a thin file that reads widgets, calls yzlogi and renders.
+"""
+
+import streamlit as st
+
+from ui import shell
+from ui.nav import PAGES
+
+st.set_page_config(
+    page_title="渝中区现代物流三年行动计划 · 进度看板",
+    page_icon=":material/local_shipping:",
+    layout="wide",
+)
+
+shell.plan()
+
+navigation = st.navigation(
+    [
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0))
+        for i, spec in enumerate(PAGES)
+    ]
+)
+navigation.run()

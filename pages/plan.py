@@ -1,0 +1,38 @@
+"""计划总览 — the plan itself: indicators, tasks, units, and where the texts disagree."""
+
+import streamlit as st
+
+from ui import shell
+from yzlogi import tables
+
+plan = shell.plan()
+
+st.title("计划总览")
+st.caption(f"{plan.title}　{plan.document_no}　{plan.issuer} {plan.issued} 印发")
+
+st.header("主要指标年度目标（附件1）")
+st.dataframe(tables.indicator_targets_table(plan), hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("通道班次目标")
+    st.caption("“年均”指2025—2027年三年平均：每年按年目标考核，三年合计按3倍考核。")
+    st.dataframe(tables.route_targets_table(plan), hide_index=True, width="stretch")
+with right:
+    st.subheader(f"船舶更新目标（{plan.last_year}年底前）")
+    st.dataframe(tables.fleet_targets_table(plan), hide_index=True, width="stretch")
+
+st.header("重点任务清单（附件2）")
+for group in plan.groups:
+    st.subheader(f"{group.label}{group.name}")
+    st.table(tables.task_table(plan, group.no).set_index("序号"))
+
+st.header("责任部门")
+st.dataframe(tables.department_table(plan), hide_index=True, width="stretch")
+
+st.header("其他量化目标（正文）")
+st.dataframe(tables.goal_targets_table(plan), hide_index=True, width="stretch")
+
+st.header("正文与附件的差异")
+st.caption("附件2为任务清单的依据；正文的分工一并列出，供会议核对。")
+st.table(tables.discrepancy_table(plan).set_index("差异"))
