@@ -71,6 +71,7 @@ class FleetCategory:
     unit: str
     text: str
     source: str
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ class Plan:
     _department_index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _route_index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _goal_index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _fleet_index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -259,6 +261,10 @@ class Plan:
     def resolve_route(self, text: str) -> str | None:
         """The plan's route name for a name or synonym; None for a new line."""
         return self._route_index.get(fold(text))
+
+    def resolve_fleet_category(self, text: str) -> str | None:
+        """The plan's fleet category for a name or synonym."""
+        return self._fleet_index.get(fold(text))
 
     def resolve_goal(self, text: str) -> str | None:
         """The key of a secondary goal written by name or alias."""
@@ -348,6 +354,7 @@ class Plan:
                     "deadline": str(self.deadline),
                     "text": f.text,
                     "source": f.source,
+                    "synonyms": list(f.synonyms),
                 }
                 for f in self.fleet
             ],
@@ -491,7 +498,10 @@ def _build(raw: dict) -> Plan:
         for r in raw["routes"]
     )
     fleet = tuple(
-        FleetCategory(f["category"], int(f["target"]), bool(f["at_least"]), f["unit"], f["text"], f["source"])
+        FleetCategory(
+            f["category"], int(f["target"]), bool(f["at_least"]), f["unit"], f["text"], f["source"],
+            tuple(f.get("synonyms", ())),
+        )
         for f in raw["fleet"]
     )
     indicators = []
@@ -589,6 +599,7 @@ def _build(raw: dict) -> Plan:
         ),
         _route_index=_index(((r.name, (r.name, *r.synonyms)) for r in routes), "线路"),
         _goal_index=_index(((g.key, (g.name, *g.aliases)) for g in goals), "其他目标"),
+        _fleet_index=_index(((f.category, (f.category, *f.synonyms)) for f in fleet), "船舶类别"),
     )
 
 

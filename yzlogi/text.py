@@ -4,11 +4,16 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
+# Dashes officials type for one another: em/en dashes, full-width and Unicode hyphens.
+_DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―⁃﹣"})
 
 
 def fold(text: str) -> str:
-    """NFKC-fold (full-width → half-width) and drop every kind of whitespace."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    """NFKC-fold (full-width → half-width), unify dashes, drop every kind of whitespace.
+
+    Used to match names typed by people against the plan's names (headers,
+    department aliases, route and category synonyms)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_DASHES))
 
 
 def squash(text: str) -> str:

@@ -1,0 +1,403 @@
+"""The progress workbook's schema: one definition of every sheet and column.
+
+Reading (header matching), validation (kinds, choices, ranges, uniqueness), the
+fill-in template, the stored tables and the data dictionary shown in the app and
+in docs/workbook.md are all derived from WORKBOOK below; a test fails if any of
+them drifts. Choices that come from the plan (departments, routes, fleet
+categories, goals) are resolved through the Plan at validation time.
+
+Typed tables use the column `key`s below, plus `row`: the row number as the
+spreadsheet shows it (1-based), so every stored value can be traced to its cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from yzlogi.months import Month
+from yzlogi.text import fold
+
+# Column kinds: how a cell is read and what it becomes.
+#   indicator_no  1–8 of 附件1                     → int
+#   task_no       1–16 of 附件2                    → int
+#   month         统计期/月份 in any accepted form  → 'YYYY-MM'
+#   date_month    a date or a month (完成日期 …)    → 'YYYY-MM'
+#   count         integer ≥ 0, unit suffix allowed → int
+#   percent       percent points, 0.105 in a %-formatted cell = 10.5 → float
+#   number        a number in the row's unit      → float
+#   indicator_value  percent or count, by 指标编号  → float
+#   department    the plan's name for a unit      → str
+#   route         a plan route, or a new line      → str (+ is_new)
+#   goal          a secondary goal by name/alias   → goal key
+#   fleet_category  a plan fleet category          → str
+#   choice        one of `choices` or a synonym    → the listed value
+#   yesno         是/否                            → bool
+#   text          free text, kept as typed         → str
+KINDS = (
+    "indicator_no", "task_no", "month", "date_month", "count", "percent", "number",
+    "indicator_value", "department", "route", "goal", "fleet_category", "choice", "yesno", "text",
+)
+
+# Stored (DuckDB) type of each kind's typed value.
+SQL_TYPES = {
+    "indicator_no": "INTEGER",
+    "task_no": "INTEGER",
+    "month": "VARCHAR",
+    "date_month": "VARCHAR",
+    "count": "BIGINT",
+    "percent": "DOUBLE",
+    "number": "DOUBLE",
+    "indicator_value": "DOUBLE",
+    "department": "VARCHAR",
+    "route": "VARCHAR",
+    "goal": "VARCHAR",
+    "fleet_category": "VARCHAR",
+    "choice": "VARCHAR",
+    "yesno": "BOOLEAN",
+    "text": "VARCHAR",
+}
+
+KIND_LABELS = {
+    "indicator_no": "指标编号（1—8）",
+    "task_no": "任务编号（1—16）",
+    "month": "月份",
+    "date_month": "日期或月份",
+    "count": "非负整数",
+    "percent": "百分数",
+    "number": "数值",
+    "indicator_value": "百分数或整数（按指标）",
+    "department": "部门名称",
+    "route": "线路名称",
+    "goal": "目标名称",
+    "fleet_category": "船舶类别",
+    "choice": "选项",
+    "yesno": "是/否",
+    "text": "文本",
+}
+
+# Months that data may cover: 2024-12 gives a baseline for the first year.
+BASELINE_MONTH = Month(2024, 12)
+FIRST_MONTH = Month(2025, 1)
+LAST_MONTH = Month(2027, 12)
+
+# Rows after the data that start with these are notes, not data (workbook-spec).
+NOTE_PREFIXES = ("注", "说明", "填报说明", "填表人", "审核人")
+
+# How many rows above the header may hold titles, merged cells or notes.
+MAX_TITLE_ROWS = 10
+
+YES = ("是", "Y", "y", "yes", "Yes", "YES", "√", "✓", "1", "TRUE", "true", "True")
+NO = ("否", "N", "n", "no", "No", "NO", "×", "✗", "0", "FALSE", "false", "False")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An allowed value and the synonyms read as it."""
+
+    value: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    kind: str
+    required: bool
+    help: str
+    aliases: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    first: Month | None = None
+    last: Month | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    units: tuple[str, ...] = ()
+    required_when: str = ""
+    example: str = ""
+    width: int = 14
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.kind]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The header and its aliases, as written."""
+        return (self.header, *self.aliases)
+
+    def choice_values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def resolve_choice(self, text: str) -> str | None:
+        """The listed value for a choice or synonym typed in a cell."""
+        key = fold(text)
+        for choice in self.choices:
+            if key in (fold(choice.value), *(fold(s) for s in choice.synonyms)):
+                return choice.value
+        return None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    key: str
+    required: bool
+    help: str
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = field(default=())  # (key, sql type) added on storing
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    @property
+    def required_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    @property
+    def table(self) -> str:
+        """The stored table's name: p_<key> (p for progress)."""
+        return f"p_{self.key}"
+
+    def stored_columns(self) -> tuple[tuple[str, str], ...]:
+        """(name, SQL type) of the typed table: the columns, extras, then the row number."""
+        return (
+            tuple((c.key, c.sql_type) for c in self.columns)
+            + self.extra
+            + (("row", "INTEGER"),)
+        )
+
+    def match_header(self, text: str) -> Column | None:
+        """The column a header cell names, ignoring spaces, line breaks and a unit in brackets."""
+        key = header_key(text)
+        if not key:
+            return None
+        for column in self.columns:
+            if key in (header_key(h) for h in column.headers):
+                return column
+        return None
+
+
+def header_key(text: str) -> str:
+    """A header cell reduced for matching: folded, trailing （unit）/(unit) removed."""
+    key = fold(text)
+    while key.endswith(")") and "(" in key:
+        key = key[: key.rindex("(")]
+    return key
+
+
+TASK_STATUS = (
+    Choice("未启动"),
+    Choice("序时推进", ("正常推进", "推进中")),
+    Choice("滞后", ("滞后于序时进度",)),
+    Choice("已完成", ("完成", "已办结")),
+)
+SHIP_STATUS = (
+    Choice("计划", ("未开工", "计划中")),
+    Choice("在建", ("建造中", "改造中")),
+    Choice("已完成", ("已交付", "已投运", "完工")),
+)
+
+_NOTE = Column("备注", "note", "text", False, "说明、口径或数据来源", ("说明",), width=24)
+
+INDICATORS = Sheet(
+    name="指标进展",
+    key="indicators",
+    required=True,
+    help="附件1主要指标的完成值，每个指标每月一行。完成值为统计期末的值：增速和新增数量为年初至该月的累计，海外分拨仓和货代企业为当月存量。指标6由“通道班次”计算，无需填写。",
+    columns=(
+        Column("指标编号", "indicator_no", "indicator_no", True, "附件1的序号，1—8（6由通道班次计算，填写将被忽略）",
+               ("指标序号", "序号", "编号"), example="7", width=10),
+        Column("指标名称", "indicator_name", "text", False, "可不填；填写时应与附件1一致",
+               ("主要指标", "指标"), example="海外分拨仓个数", width=26),
+        Column("统计期", "month", "month", True, "数据所属月份，2024-12 至 2027-12（2024-12 为基数）",
+               ("统计月份", "月份", "统计时间", "报告期"), first=BASELINE_MONTH, last=LAST_MONTH,
+               example="2026-06", width=12),
+        Column("完成值", "value", "indicator_value", True,
+               "指标1、2、4、5填百分数（如 10.5 或 10.5%）；指标3、7、8填整数（如 26）",
+               ("实际值", "完成情况", "数值", "实际完成"), minimum=None, example="27", width=12),
+        Column("填报单位", "department", "department", False, "可不填；填写时应为计划中的部门",
+               ("填报部门", "报送单位"), example="区交通运输委", width=16),
+        _NOTE,
+    ),
+    unique=("indicator_no", "month"),
+)
+
+ROUTES = Sheet(
+    name="通道班次",
+    key="routes",
+    required=True,
+    help="东盟班车、渝甬班列、渝穗班列每月开行班次（当月数，不是累计）。其他线路名称视为新增线路，单独列示。",
+    columns=(
+        Column("线路", "route", "route", True, "东盟班车、渝甬班列、渝穗班列；其他名称作为新增线路",
+               ("线路名称", "班列班车", "通道线路"), example="东盟班车", width=16),
+        Column("月份", "month", "month", True, "开行月份，2025-01 至 2027-12",
+               ("统计期", "统计月份", "开行月份"), first=FIRST_MONTH, last=LAST_MONTH, example="2026-06", width=12),
+        Column("开行班次", "runs", "count", True, "当月开行班次，非负整数（不是累计数）",
+               ("班次", "开行数", "开行数量", "当月开行班次"), minimum=0, units=("班次", "班", "列", "次"),
+               example="262", width=12),
+        _NOTE,
+    ),
+    unique=("route", "month"),
+    extra=(("is_new", "BOOLEAN"),),
+)
+
+SHIPS = Sheet(
+    name="船舶更新",
+    key="ships",
+    required=True,
+    help="船舶更新与新增，每艘船一行。状态为已完成时须填完成日期；船舶在完成日期所在月起计为完成。",
+    columns=(
+        Column("船名", "ship_name", "text", True, "船舶名称，表内不得重复", ("船舶名称", "船舶"), example="渝中LNG01", width=18),
+        Column("类别", "category", "fleet_category", True,
+               "LNG动力船舶更新、甲醇动力船舶更新、滚装船LNG-柴油混合动力改造、新增海运船舶",
+               ("更新类别", "船舶类别", "类型"), example="LNG动力船舶更新", width=28),
+        Column("状态", "status", "choice", True, "计划、在建、已完成",
+               ("进展状态", "船舶状态"), choices=SHIP_STATUS, example="在建", width=10),
+        Column("完成日期", "completed", "date_month", False, "已完成的船舶必填：交付或投运的日期或月份，2025-01 至 2027-12",
+               ("交付日期", "完工日期", "投运日期", "完成时间"), first=FIRST_MONTH, last=LAST_MONTH,
+               required_when="状态为已完成", example="2026-03", width=12),
+        Column("所属企业", "company", "text", False, "船东或运营企业", ("企业", "船东", "所属公司", "运营企业"),
+               example="重庆某航运有限公司", width=22),
+        _NOTE,
+    ),
+    unique=("ship_name",),
+)
+
+TASKS = Sheet(
+    name="任务进展",
+    key="tasks",
+    required=True,
+    help="附件2重点任务的推进情况，每个任务、每个牵头或责任单位、每月一行。",
+    columns=(
+        Column("任务编号", "task_no", "task_no", True, "附件2的序号，1—16", ("任务序号", "序号", "编号"), example="8", width=10),
+        Column("填报单位", "department", "department", True, "该任务的牵头单位或责任单位",
+               ("填报部门", "报送单位", "责任单位", "单位"), example="区交通运输委", width=16),
+        Column("统计期", "month", "month", True, "报告月份，2025-01 至 2027-12",
+               ("统计月份", "月份", "报告期"), first=FIRST_MONTH, last=LAST_MONTH, example="2026-06", width=12),
+        Column("状态", "status", "choice", True, "未启动、序时推进、滞后、已完成",
+               ("推进状态", "进展状态", "完成状态"), choices=TASK_STATUS, example="序时推进", width=12),
+        Column("完成进度", "progress", "percent", False, "完成百分比，0—100", ("进度", "完成比例", "完成率"),
+               minimum=0, maximum=100, example="60%", width=10),
+        Column("进展情况", "progress_text", "text", False, "本期推进情况", ("推进情况", "工作进展", "进展"), width=40),
+        Column("存在问题", "problems", "text", False, "存在的问题和困难", ("问题", "困难和问题", "存在困难"), width=30),
+        Column("下步计划", "next_steps", "text", False, "下一步工作计划",
+               ("下一步计划", "下步工作", "下步打算", "下一步工作"), width=30),
+    ),
+    unique=("task_no", "department", "month"),
+)
+
+GOALS = Sheet(
+    name="其他目标",
+    key="goals",
+    required=False,
+    help="正文中的其他量化目标（5A级物流企业、供应链服务产值、行业智慧化投资等），按目标名称和月份填写累计完成值。",
+    columns=(
+        Column("目标名称", "goal", "goal", True, "计划中的其他目标名称或其简称", ("目标", "指标名称", "名称"),
+               example="供应链服务产值", width=28),
+        Column("统计期", "month", "month", True, "数据所属月份，2024-12 至 2027-12",
+               ("统计月份", "月份", "报告期"), first=BASELINE_MONTH, last=LAST_MONTH, example="2026-06", width=12),
+        Column("完成值", "value", "number", True, "按目标的单位（亿元、家、个、%）填写；排名填名次，里程碑实现填1",
+               ("实际值", "数值", "完成情况"), units=("亿元", "万元", "家", "个", "%", "名"), example="6.5", width=12),
+        _NOTE,
+    ),
+    unique=("goal", "month"),
+)
+
+WAREHOUSES = Sheet(
+    name="海外分拨仓",
+    key="warehouses",
+    required=False,
+    help="可调度使用的海外分拨仓名册，每个仓一行；按启用日期统计各月个数，与指标7对照。",
+    columns=(
+        Column("名称", "name", "text", True, "分拨仓名称", ("分拨仓名称", "仓库名称"), example="曼谷分拨中心", width=24),
+        Column("国家", "country", "text", False, "所在国家", ("所在国家", "国家或地区"), example="泰国", width=12),
+        Column("城市", "city", "text", False, "所在城市", ("所在城市",), example="曼谷", width=12),
+        Column("运营企业", "operator", "text", False, "运营企业", ("企业", "运营单位"), example="重庆某物流有限公司", width=22),
+        Column("启用日期", "opened", "date_month", True, "启用的日期或月份", ("启用时间", "启用月份", "投用日期"),
+               first=Month(2000, 1), last=LAST_MONTH, example="2025-05", width=12),
+    ),
+    unique=("name",),
+)
+
+FORWARDERS = Sheet(
+    name="货代备案企业",
+    key="forwarders",
+    required=False,
+    help="国际货代备案企业名册，每家企业一行；按备案日期统计各月家数，与指标8对照。",
+    columns=(
+        Column("企业名称", "name", "text", True, "企业全称", ("名称", "企业"), example="重庆某国际货运代理有限公司", width=30),
+        Column("备案日期", "registered", "date_month", True, "备案的日期或月份", ("备案时间", "备案月份"),
+               first=Month(2000, 1), last=LAST_MONTH, example="2025-08", width=12),
+        Column("是否全球知名", "global_famous", "yesno", False, "是或否（全球知名国际货代物流企业）",
+               ("全球知名", "是否知名"), example="否", width=12),
+    ),
+    unique=("name",),
+)
+
+WORKBOOK: tuple[Sheet, ...] = (INDICATORS, ROUTES, SHIPS, TASKS, GOALS, WAREHOUSES, FORWARDERS)
+SHEETS = {sheet.key: sheet for sheet in WORKBOOK}
+
+
+def sheet_by_name(name: str) -> Sheet | None:
+    """The schema sheet for a sheet name in a workbook, ignoring surrounding spaces."""
+    key = fold(name)
+    for sheet in WORKBOOK:
+        if fold(sheet.name) == key:
+            return sheet
+    return None
+
+
+def dictionary_rows() -> list[dict[str, str]]:
+    """The data dictionary: one row per sheet column, in Chinese (app and docs)."""
+    rows = []
+    for sheet in WORKBOOK:
+        for column in sheet.columns:
+            if column.required:
+                required = "必填"
+            elif column.required_when:
+                required = f"{column.required_when}时必填"
+            else:
+                required = "选填"
+            allowed = column.help
+            if column.choices:
+                allowed = "；".join(
+                    c.value + (f"（也可写 {'、'.join(c.synonyms)}）" if c.synonyms else "") for c in column.choices
+                )
+            rows.append(
+                {
+                    "工作表": sheet.name + ("" if sheet.required else "（可选）"),
+                    "列名": column.header,
+                    "也可写作": "、".join(column.aliases),
+                    "类型": KIND_LABELS[column.kind],
+                    "是否必填": required,
+                    "填写要求": allowed,
+                    "示例": column.example,
+                }
+            )
+    return rows
+
+
+def dictionary_markdown() -> str:
+    """docs/workbook.md: the data dictionary as Markdown (a test keeps the file in step)."""
+    lines = [
+        "# 进度填报工作簿 数据字典",
+        "",
+        "本文件由 `python -m yzlogi dictionary` 根据 `yzlogi/schema.py` 生成，请勿手工修改。",
+        "",
+    ]
+    for sheet in WORKBOOK:
+        lines += [f"## {sheet.name}（{'必需' if sheet.required else '可选'}）", "", sheet.help, ""]
+        if sheet.unique:
+            names = "、".join(f"「{sheet.column(k).header}」" for k in sheet.unique)
+            lines += [f"同一{names}只能有一行。", ""]
+        lines += ["| 列名 | 也可写作 | 类型 | 是否必填 | 填写要求 | 示例 |", "| --- | --- | --- | --- | --- | --- |"]
+        for row in dictionary_rows():
+            if row["工作表"].startswith(sheet.name):
+                cells = [row["列名"], row["也可写作"], row["类型"], row["是否必填"], row["填写要求"], row["示例"]]
+                lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
