@@ -1,7 +1,7 @@
 """VersionData for tests, built from lists of dicts with the schema's column keys.
 
-Each table gets every stored column of its sheet (yzlogi.schema), missing keys as
-None, `row` numbered as a spreadsheet would (header on row 1), and `is_new` for
+Each table gets every stored column of its sheet (yzlogi.schema) with the dtypes
+the store uses, missing keys as blanks, `row` numbered as a spreadsheet would (header on row 1), and `is_new` for
 routes defaulting to False. Status and digest tests build versions with this
 instead of reading workbooks, so each case states only the rows it is about.
 """
@@ -43,7 +43,13 @@ def frame(key: str, rows: list[dict] | None = None) -> pd.DataFrame:
         if key == "routes" and record["is_new"] is None:
             record["is_new"] = False
         filled.append(record)
-    return pd.DataFrame(filled, columns=columns)
+    frame = pd.DataFrame(filled, columns=columns)
+    return frame.astype({name: _DTYPES[sql] for name, sql in SHEETS[key].stored_columns()})
+
+
+# The dtypes the store hands out (store.frame_from_arrow): nullable integers and
+# booleans, float64 with NaN, str with NaN for a blank.
+_DTYPES = {"INTEGER": "Int64", "BIGINT": "Int64", "BOOLEAN": "boolean", "DOUBLE": "float64", "VARCHAR": "str"}
 
 
 def make_data(

@@ -650,12 +650,23 @@ def test_missing_cells_of_any_flavour_are_no_value():
     import numpy as np
     import pandas as pd
 
-    data = make_data(indicators=[ind(2, "2026-06", 4.6)], tasks=[report(8, LEAD, "2026-06", "滞后")])
-    data.indicators.loc[1] = [3, None, "2026-06", np.nan, None, None, 3]
-    data.tasks["progress"] = pd.array([pd.NA], dtype="Float64")
-    status = compute_status(PLAN, data, at("2026-06"))
-    assert status.indicator(3).light.level == GREY
-    assert status.task(8).unit(LEAD).progress is None
+    data = make_data(indicators=[ind(3, "2026-06", None)], tasks=[report(8, LEAD, "2026-06", "滞后")],
+                     ships=[ship("渝LNG1", LNG, "已完成", None)])
+    assert compute_status(PLAN, data, at("2026-06")).indicator(3).light.level == GREY  # float64 NaN
+    as_objects = replace(
+        data,
+        indicators=pd.DataFrame({"indicator_no": [3, 2], "month": ["2026-06", pd.NA], "value": [pd.NA, 5.0]},
+                                dtype=object),
+        tasks=pd.DataFrame({"task_no": [np.int64(8)], "department": [LEAD], "month": ["2026-06"], "status": ["滞后"],
+                            "progress": [np.nan], "progress_text": [None], "problems": [pd.NA]}, dtype=object),
+    )
+    for version in (data, as_objects):
+        status = compute_status(PLAN, version, at("2026-06"))
+        unit = status.task(8).unit(LEAD)
+        assert (status.indicator(3).light.level, status.indicator(2).light.level) == (GREY, GREY)
+        assert (unit.light.level, unit.progress, unit.progress_text, unit.problems) == (RED, None, None, None)
+    ship_state = compute_status(PLAN, data, at("2026-06")).fleet_category(LNG).ships[0]
+    assert (ship_state.status, ship_state.completed, ship_state.company) == ("在建", None, None)
 
 
 # --- thresholds are data -----------------------------------------------------------------------
