@@ -4,7 +4,8 @@ These are the contracts between yzlogi's modules:
   workbook.read_workbook(files, plan) -> ParsedWorkbook   (typed Arrow tables + issues)
   store.Store.commit(parsed, ...)     -> a Version
   store.Store.load(version_id)        -> VersionData       (typed pandas tables)
-  status.compute(plan, data, as_of)   -> the lights
+  status.compute_status(plan, data, as_of) -> Status (the lights)
+  digest.compute_digest(plan, old, new)   -> Digest  (what an upload changes)
 Typed tables have the columns of yzlogi.schema (Sheet.stored_columns()).
 """
 

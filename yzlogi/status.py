@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from yzlogi.errors import YzlogiError
-from yzlogi.levels import GREEN, GREY, LEVELS, ORDER, RED, YELLOW, count, sort_key, worst_of
+from yzlogi.levels import GREEN, GREY, LEVELS, RED, YELLOW, count, sort_key, worst_of
 from yzlogi.model import Version, VersionData
 from yzlogi.months import Month, month_range
 from yzlogi.plan import Goal, Indicator, Plan, Task, Thresholds
@@ -712,7 +712,8 @@ def default_as_of(data: VersionData, fallback: Month = FIRST_MONTH) -> Month:
 def compute_status(plan: Plan, data: VersionData, as_of: Month) -> Status:
     """Every light of the version at the as-of month (design: status rules)."""
     current_year = min(max(as_of.year, plan.first_year), plan.last_year)
-    route_leads = _measure_leads(plan, plan.routes[0].source) if plan.routes else ()
+    # Routes answer to the lead of the composite indicator they make up (附件1 序号6).
+    route_leads = next((i.lead for i in plan.indicators if i.kind == "composite"), ())
     routes, new_lines = _routes(plan, records(data.routes), as_of)
     registers = _registers(records(data.warehouses), records(data.forwarders), as_of)
     indicators = _indicators(plan, records(data.indicators), routes, registers, as_of)
@@ -1046,7 +1047,7 @@ def _tasks(plan: Plan, rows: list[dict], as_of: Month) -> tuple[TaskStatus, ...]
     return tuple(_task(task, latest, as_of) for task in plan.tasks)
 
 
-def _unit(task: Task, department: str, role: str, row: dict | None, as_of: Month) -> UnitReport:
+def _unit(department: str, role: str, row: dict | None, as_of: Month) -> UnitReport:
     """Design (tasks): 已完成 → green whenever reported; else the as-of month's report maps
     序时推进 → green, 未启动 → yellow, 滞后 → red; no report for the as-of month → grey."""
     if row is None:
@@ -1069,7 +1070,7 @@ def _unit(task: Task, department: str, role: str, row: dict | None, as_of: Month
 def _task(task: Task, latest: dict[tuple[int, str], dict], as_of: Month) -> TaskStatus:
     """Design: worst over lead units and the responsible units that reported."""
     units = tuple(
-        _unit(task, dept, role, latest.get((task.no, dept)), as_of)
+        _unit(dept, role, latest.get((task.no, dept)), as_of)
         for role, depts in (("lead", task.lead), ("responsible", task.responsible))
         for dept in depts
     )
