@@ -46,6 +46,57 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_error(path, exc: OSError) -> str:
+    """Why a file could not be written, in Chinese."""
+    reason = {
+        FileNotFoundError: "所在文件夹不存在",
+        PermissionError: "没有写入权限",
+        IsADirectoryError: "这是一个文件夹",
+    }.get(type(exc), f"系统错误 {exc.errno}")
+    return f"无法写入 {path}：{reason}"
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from yzlogi.plan import load_plan
+    from yzlogi.template import write_template
+
+    try:
+        write_template(args.path, load_plan())
+    except OSError as exc:
+        raise YzlogiError(_write_error(args.path, exc)) from None
+    print(f"已生成填报模板：{args.path}")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from yzlogi.config import SAMPLE_WORKBOOK
+    from yzlogi.plan import load_plan
+    from yzlogi.sample import write_sample
+
+    path = args.path or SAMPLE_WORKBOOK
+    try:
+        write_sample(path, load_plan())
+    except OSError as exc:
+        raise YzlogiError(_write_error(path, exc)) from None
+    print(f"已生成示例工作簿：{path}")
+    return 0
+
+
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from yzlogi.config import ROOT
+    from yzlogi.schema import dictionary_markdown
+
+    text = dictionary_markdown()
+    if args.write:
+        path = ROOT / "docs" / "workbook.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"已写入数据字典：{path.relative_to(ROOT)}")
+    else:
+        print(text, end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m yzlogi", description="渝中区现代物流三年行动计划 进度看板 命令行工具")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -54,6 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("plan", help="显示计划（指标、任务、部门、线路、船舶）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_plan)
+
+    p = commands.add_parser("template", help="生成填报模板（.xlsx）")
+    p.add_argument("path", metavar="PATH", help="模板保存路径，如 进度填报模板.xlsx")
+    p.set_defaults(func=cmd_template)
+
+    p = commands.add_parser("sample", help="重新生成示例工作簿（示例数据）")
+    p.add_argument("path", metavar="PATH", nargs="?", help="保存路径，默认 data/sample/示例进度.xlsx")
+    p.set_defaults(func=cmd_sample)
+
+    p = commands.add_parser("dictionary", help="输出工作簿数据字典（Markdown）")
+    p.add_argument("--write", action="store_true", help="写入 docs/workbook.md")
+    p.set_defaults(func=cmd_dictionary)
     return parser
 
 
