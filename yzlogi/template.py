@@ -240,7 +240,8 @@ def _validation(plan: Plan, sheet: Sheet, column: Column, formulas: dict[str, st
         style = {"线路": "information", "部门": "warning", "船舶类别": "warning", "目标名称": "warning"}.get(
             name, "stop"
         )
-        dv = DataValidation(type="list", formula1=f"={formulas[name]}", allow_blank=True, errorStyle=style)
+        # The range goes in bare, without '=': the file format stores formulas as Excel writes them.
+        dv = DataValidation(type="list", formula1=formulas[name], allow_blank=True, errorStyle=style)
         dv.error = f"请从下拉列表中选择{column.header}。"
     elif column.kind == "percent":
         low = 0 if column.minimum is None else column.minimum

@@ -110,7 +110,7 @@ def test_every_choice_column_has_a_dropdown_on_its_list(template, sheet):
         list_letter, values = lists[entry[0]]
         first = LISTS_HEADER_ROW + 1
         assert dv.type == "list"
-        assert dv.formula1 == f"='下拉选项'!${list_letter}${first}:${list_letter}${first + len(values) - 1}"
+        assert dv.formula1 == f"'下拉选项'!${list_letter}${first}:${list_letter}${first + len(values) - 1}"
         assert values == list(entry[1])
         assert dv.prompt == column.help
 
