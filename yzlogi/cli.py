@@ -97,6 +97,93 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _default_by() -> str:
+    """The OS user name: who ran the command, for the version's history."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment (some containers)
+        return ""
+
+
+def _store():
+    from yzlogi.store import Store
+
+    return Store()
+
+
+def _read_inputs(names: list[str]):
+    from pathlib import Path
+
+    from yzlogi.model import InputFile
+
+    files = []
+    for name in names:
+        path = Path(name)
+        try:
+            files.append(InputFile(path.name, path.read_bytes()))
+        except FileNotFoundError:
+            raise YzlogiError(f"找不到文件：{name}") from None
+        except IsADirectoryError:
+            raise YzlogiError(f"{name} 是文件夹，请指定工作簿文件或 CSV 文件") from None
+        except OSError as exc:
+            raise YzlogiError(f"无法读取文件 {name}：{exc.strerror}") from None
+    return files
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from yzlogi.model import LEVEL_LABELS
+
+    outcome = _store().import_files(_read_inputs(args.files), by=args.by, note=args.note)
+    parsed = outcome.parsed
+    if not parsed.ok:
+        print(outcome.message, file=sys.stderr)
+        for issue in parsed.issues:
+            print(f"  [{LEVEL_LABELS[issue.level]}] {issue.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    for issue in parsed.warnings:
+        print(f"  [{LEVEL_LABELS[issue.level]}] {issue.message}")
+    print(outcome.message)
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    versions = _store().versions()
+    if args.json:
+        _print_json([v.to_json() for v in versions])
+        return 0
+    if not versions:
+        print("还没有任何版本。")
+        return 0
+    for v in versions:
+        marks = "".join(m for m, on in (("  [当前]", v.active), ("  [示例数据]", v.sample)) if on)
+        note = f"  {v.note}" if v.note else ""
+        print(f"版本 {v.id}  {v.committed_at:%Y-%m-%d %H:%M}  {v.by}  {'、'.join(v.files)}{marks}{note}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    store = _store()
+    before = store.active_version()
+    version = store.rollback(args.id, by=args.by, note=args.note)
+    was = f"；原当前版本为 {before.id}" if before else ""
+    print(f"已切换到版本 {version.id}（{version.committed_at:%Y-%m-%d %H:%M} 由 {version.by} 导入）{was}。"
+          "此次切换已记入历史，可随时再切换回去。")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    history = _store().history()
+    if args.json:
+        _print_json([a.to_json() for a in history])
+        return 0
+    for a in history:
+        note = f"  {a.note}" if a.note else ""
+        print(f"{a.seq}. {a.at:%Y-%m-%d %H:%M}  {a.action_label}  版本 {a.version_id}  {a.by}{note}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m yzlogi", description="渝中区现代物流三年行动计划 进度看板 命令行工具")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -117,6 +204,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("dictionary", help="输出工作簿数据字典（Markdown）")
     p.add_argument("--write", action="store_true", help="写入 docs/workbook.md")
     p.set_defaults(func=cmd_dictionary)
+
+    p = commands.add_parser("import", help="导入填报工作簿（校验无误后成为新的当前版本）")
+    p.add_argument("files", metavar="FILE", nargs="+", help="一个工作簿，或每个工作表一个 CSV 文件")
+    p.add_argument("--by", default=_default_by(), help="导入人，默认为当前系统用户名")
+    p.add_argument("--note", default="", help="备注，如 2026年6月数据")
+    p.set_defaults(func=cmd_import)
+
+    p = commands.add_parser("versions", help="列出所有已导入的版本")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_versions)
+
+    p = commands.add_parser("rollback", help="将某个已导入的版本重新设为当前版本（记入历史）")
+    p.add_argument("id", metavar="ID", type=int, help="版本号")
+    p.add_argument("--by", default=_default_by(), help="操作人，默认为当前系统用户名")
+    p.add_argument("--note", default="", help="原因，如 6月数据有误")
+    p.set_defaults(func=cmd_rollback)
+
+    p = commands.add_parser("history", help="列出当前版本的切换历史（导入与回滚）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_history)
     return parser
 
 
