@@ -41,6 +41,10 @@ class LockTimeout(YzlogiError):
     """Another reader or writer kept the data folder longer than the allowed wait."""
 
 
+class FolderUnusable(YzlogiError):
+    """The data folder or its lock files cannot be created or opened for writing."""
+
+
 _held = threading.local()  # lock files this thread holds: nested acquisition would deadlock
 
 
@@ -76,8 +80,11 @@ class FolderLock:
             raise RuntimeError(f"nested acquisition of {key} by one thread would deadlock")
         timeout = self._timeout()
         deadline = time.monotonic() + timeout
-        self.folder.mkdir(parents=True, exist_ok=True)
-        gate = _acquire(self.turnstile, fcntl.LOCK_EX, deadline, timeout, exclusive)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            gate = _acquire(self.turnstile, fcntl.LOCK_EX, deadline, timeout, exclusive)
+        except OSError as exc:
+            raise FolderUnusable(f"无法使用数据文件夹 {self.folder}：{_reason(exc)}。") from exc
         try:
             main = _acquire(self.path, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline, timeout, exclusive)
         finally:
@@ -111,6 +118,14 @@ def _acquire(path: Path, mode: int, deadline: float, timeout: float, writing: bo
     except BaseException:
         os.close(fd)
         raise
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "运行本程序的用户没有写入权限"
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "该路径（或其上级）是一个文件，不是文件夹"
+    return f"系统错误 {exc.errno}（{exc.strerror}）"
 
 
 def _timeout_message(timeout: float, writing: bool) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import operator
 import os
 import re
@@ -49,6 +50,8 @@ SCHEMA_VERSION = 1
 SAMPLE_BY = "系统"
 SAMPLE_NOTE = "示例数据（首次启动时自动导入；导入正式数据后不再生效）"
 UNSIGNED = "未署名"
+
+log = logging.getLogger(__name__)
 
 ACTION_LABELS = {"commit": "导入", "rollback": "回滚", "sample": "示例数据"}
 
@@ -259,8 +262,11 @@ class Store:
             return
         parsed = read_workbook([InputFile(path.name, path.read_bytes())], self.plan)
         if not parsed.ok:
+            # Logged, not raised: a broken sample must not stop real imports into an empty store.
             first = parsed.errors[0].message if parsed.errors else ""
-            raise StoreError(f"内置示例数据 {path.name} 有 {parsed.error_count} 处错误，未能导入：{first}")
+            log.error("bundled sample %s has %d errors and was not committed; first: %s",
+                      path, parsed.error_count, first)
+            return
         try:
             self._commit(parsed, SAMPLE_BY, SAMPLE_NOTE, sample=True, only_if_empty=True)
         except DuplicateUpload:
@@ -306,7 +312,10 @@ class Store:
             if existing:
                 raise DuplicateUpload(_version(con, existing[0]))
             # Raw files first: content-addressed, so one orphaned by a failure below is harmless.
-            kept = [self._keep_raw(f) for f in parsed.files]
+            try:
+                kept = [self._keep_raw(f) for f in parsed.files]
+            except OSError as exc:
+                raise CommitFailed(f"无法保存上传的原始文件（{exc.strerror}），未导入，当前数据未改变。") from exc
             now = datetime.now()
             try:
                 with _transaction(con):

@@ -12,6 +12,8 @@ import pytest
 
 from builders import good_sheets, write_xlsx
 from store_helpers import workbook
+from yzlogi.model import InputFile
+from yzlogi.plan import load_plan
 from yzlogi.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,11 +147,14 @@ def test_a_workbook_with_errors_exits_1_lists_the_issues_and_stores_nothing(read
     result = run_cli(folder, "import", path)
     assert result.returncode == 1
     assert result.stdout == ""
+    # The reader words the issues; the command prints each of them under one summary line.
+    parsed = reader.read_workbook([InputFile(path.name, path.read_bytes())], load_plan())
+    assert [(i.sheet, i.row, i.column) for i in parsed.issues] == [("通道班次", 3, "开行班次"), ("任务进展", 2, "状态")]
     assert result.stderr.splitlines() == [
         "工作簿有 2 处错误，未导入，当前数据未改变。",
-        "  [错误] 通道班次 第3行「开行班次」：无法识别“二百六”，应为非负整数，如 3000或 3000班次",
-        "  [错误] 任务进展 第2行「状态」：无法识别“进行中中”，应为 未启动/序时推进/滞后/已完成",
+        *(f"  [错误] {issue.message}" for issue in parsed.issues),
     ]
+    assert result.stderr.splitlines()[2] == "  [错误] 任务进展 第2行「状态」：无法识别“进行中中”，应为 未启动/序时推进/滞后/已完成"
     assert run_cli(folder, "versions", "--json").stdout == before
 
 

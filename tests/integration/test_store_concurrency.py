@@ -13,7 +13,7 @@ import time
 import pytest
 
 from store_helpers import ROOT, wait_for, worker_env, workbook
-from yzlogi.locking import FolderLock, LockTimeout
+from yzlogi.locking import FolderLock, FolderUnusable, LockTimeout
 from yzlogi.store import Store
 
 
@@ -235,3 +235,11 @@ def test_a_nested_acquisition_in_one_thread_is_refused_instead_of_deadlocking(tm
                 pass
     with lock.exclusive():  # the refused attempt left nothing held
         pass
+
+
+def test_a_data_folder_that_is_a_file_is_a_chinese_error(tmp_path):
+    (tmp_path / "data").write_text("not a folder")
+    store = Store(tmp_path / "data", sample=None)
+    with pytest.raises(FolderUnusable) as caught:
+        store.versions()
+    assert str(caught.value) == f"无法使用数据文件夹 {tmp_path / 'data'}：该路径（或其上级）是一个文件，不是文件夹。"

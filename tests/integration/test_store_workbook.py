@@ -99,3 +99,16 @@ def test_csv_files_import_as_one_version_and_come_back_byte_for_byte(store, tmp_
     assert store.files_of(2) == files
     reordered = store.import_files(list(reversed(files)), by="张三")
     assert reordered.duplicate_of.id == 2
+
+
+def test_a_broken_sample_is_logged_and_does_not_block_real_imports(tmp_path, caplog):
+    sheets = good_sheets()
+    sheets["任务进展"][1][0][3] = "进行中中"
+    broken = write_xlsx(tmp_path / "坏示例.xlsx", sheets)
+    store = Store(tmp_path / "data", sample=broken)
+    assert store.versions() == []
+    assert [r.getMessage() for r in caplog.records if r.name == "yzlogi.store"] == [
+        f"bundled sample {broken} has 1 errors and was not committed; first: "
+        "任务进展 第2行「状态」：无法识别“进行中中”，应为 未启动/序时推进/滞后/已完成"]
+    outcome = store.import_files([xlsx(tmp_path / "6月进度.xlsx", good_sheets())], by="张三")
+    assert outcome.version.id == 1
