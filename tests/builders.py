@@ -84,3 +84,22 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding:
         for row in rows:
             writer.writerow(["" if cell is None else cell for cell in row])
     return path
+
+
+def convert_with_libreoffice(path: Path, fmt: str, outdir: Path | None = None) -> Path:
+    """Convert a workbook with LibreOffice (xls, ods, xlsx …) the way an official's office suite
+    saves it; a private profile lets several conversions run side by side."""
+    import subprocess
+    import tempfile
+
+    outdir = outdir or path.parent
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+             "--outdir", str(outdir), str(path)],
+            check=True, capture_output=True, timeout=180,
+        )
+    converted = outdir / f"{path.stem}.{fmt.split(':')[0]}"
+    if not converted.exists():
+        raise RuntimeError(f"LibreOffice did not write {converted}")
+    return converted

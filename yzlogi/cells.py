@@ -152,7 +152,7 @@ def parse_count(text: str, units: Sequence[str] = ()) -> int:
     if text.isascii() and text.isdigit():
         return int(text)  # the usual cell, without the general path
     parsed = _split_number(display(text))
-    expected = "非负整数，如 3000" + (f" 或 3000{units[0]}" if units else "")
+    expected = "非负整数" + (f"（可带单位 {'/'.join(units)}）" if units else "")
     if parsed is None:
         raise CellError("bad_count", f"无法识别{_quoted(text)}，应为{expected}")
     value, unit = parsed

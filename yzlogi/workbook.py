@@ -1,0 +1,748 @@
+"""Read, normalise and validate an upload into typed tables and issues.
+
+`read_workbook(files, plan)` is the one entry point. It never raises for bad
+input: every problem becomes an Issue (error or warning) located as the official
+sees the workbook — sheet, row number, column, the cell as typed — with the whole
+Chinese sentence (workbook-spec). Errors block the upload; warnings do not.
+
+Everything is derived from yzlogi.schema. Columns are handled whole with Arrow:
+each distinct text of a column is parsed once (cells.py) and mapped back, so a
+100 000-row sheet costs about as much as its distinct values. Issues are counted
+in full but built only for the rows that will be listed (config.MAX_ISSUES_LISTED).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from yzlogi import cells, config, reader
+from yzlogi.cells import MISSING, CellError
+from yzlogi.model import ERROR, WARNING, InputFile, Issue, ParsedWorkbook, SheetSource
+from yzlogi.plan import Plan
+from yzlogi.schema import (
+    INDICATORS, MAX_TITLE_ROWS, NO, NOTE_PREFIXES, ROUTES, SHIPS, TASKS, WORKBOOK, YES,
+    Column, Sheet, header_key, sheet_by_name,
+)
+from yzlogi.text import fold
+
+ARROW_TYPES = {
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "VARCHAR": pa.string(),
+    "BOOLEAN": pa.bool_(),
+}
+# Kinds whose cells may be numbers formatted as percent (0.105 shown as 10.5%).
+PERCENT_KINDS = ("percent", "indicator_value", "number")
+_NOTE_PATTERN = "^(" + "|".join(NOTE_PREFIXES) + ")"
+_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$"
+_SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
+# The registers that count toward an indicator: (sheet key, date column, indicator no).
+_REGISTERS = (("warehouses", "opened", 7), ("forwarders", "registered", 8))
+
+
+# Python values reach Arrow only through typed() and scalar() below: pa.array and
+# pa.scalar import pandas on first use (half a second), which this path avoids.
+
+
+def typed(values: Sequence, typ: pa.DataType) -> pa.Array:
+    """Python values (None for null) as an Arrow array of `typ`, built from their text."""
+    if typ == pa.string():
+        return reader.strings(values)
+    if typ == pa.bool_():
+        texts = [None if v is None else ("true" if v else "false") for v in values]
+    elif pa.types.is_floating(typ):
+        texts = [None if v is None else repr(float(v)) for v in values]
+    else:
+        texts = [None if v is None else str(int(v)) for v in values]
+    return pc.cast(reader.strings(texts), typ)
+
+
+def scalar(value, typ: pa.DataType) -> pa.Scalar:
+    return typed([value], typ)[0]
+
+
+def _positions(count: int) -> pa.Array:
+    """0 … count − 1 (uint64), as Arrow numbers its rows."""
+    return pc.indices_nonzero(pc.is_null(pa.nulls(count)))
+
+
+_NULL_TEXT = pa.nulls(1, pa.string())[0]
+_EMPTY = scalar("", pa.string())
+_FALSE = scalar(False, pa.bool_())
+_SEP_SCALAR = scalar(_SEP, pa.string())
+
+
+def read_workbook(files: Sequence[InputFile], plan: Plan) -> ParsedWorkbook:
+    """Read, normalise and validate an upload (one workbook or one CSV per sheet)."""
+    parsed = ParsedWorkbook(files=tuple(files))
+    issues = _Issues()
+    try:
+        _read(parsed, issues, plan)
+    except Exception as exc:  # a bug of ours must still not take the page down
+        issues.add(ERROR, "read_failed", f"读取上传内容时出错（{_detail(exc)}），请联系管理员")
+    issues.finish(parsed)
+    return parsed
+
+
+def _detail(exc: Exception) -> str:
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:120]
+
+
+def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
+    files = parsed.files
+    if not files:
+        issues.add(ERROR, "empty_upload", "没有上传任何文件")
+        return
+    total = sum(f.size for f in files)
+    limit = config.MAX_UPLOAD_MB.value
+    if total > limit * reader.MB:
+        issues.add(ERROR, "file_too_large", f"上传的文件共 {total / reader.MB:.1f} MB，超过上限 {limit} MB")
+        return
+
+    found: dict[str, tuple[reader.RawSheet, _Header | None]] = {}
+    refused: set[str] = set()  # sheets refused whole (too many rows): not also "missing"
+    any_csv = False
+    for file in files:
+        try:
+            result = reader.read_file(file, lambda name: sheet_by_name(name) is not None)
+        except reader.ReadError as exc:
+            issues.add(ERROR, exc.code, exc.message)
+            continue
+        except Exception as exc:
+            issues.add(ERROR, "read_failed", f"读取文件“{file.name}”时出错（{_detail(exc)}），文件可能已损坏")
+            continue
+        for code, message, name in result.problems:
+            sheet = sheet_by_name(name)
+            if sheet is not None:
+                refused.add(sheet.key)
+            issues.add(ERROR, code, message, sheet=sheet.name if sheet else None, order=_order(sheet))
+        for raw in result.sheets:
+            if raw.format == reader.CSV:
+                any_csv = True
+                match = _match_csv(raw)
+                if match is None:
+                    issues.add(
+                        ERROR, "csv_unmatched",
+                        f"文件“{raw.file}”的表头与任何工作表都对不上：前{MAX_TITLE_ROWS + 1}行中没有一行包含某个工作表的全部必填列"
+                        f"（{_required_listing()}）",
+                    )
+                    continue
+                sheet, header = match
+            else:
+                sheet, header = sheet_by_name(raw.name), None
+            if sheet.key in found:
+                first = found[sheet.key][0]
+                issues.add(
+                    ERROR, "duplicate_sheet",
+                    f"工作表「{sheet.name}」出现了不止一次（{_where(first)}、{_where(raw)}），请只保留一个",
+                    sheet=sheet.name, order=_order(sheet),
+                )
+                continue
+            found[sheet.key] = (raw, header)
+
+    checks: dict[str, _SheetCheck] = {}
+    for sheet in WORKBOOK:
+        if sheet.key not in found:
+            if sheet.required and sheet.key not in refused:
+                hint = "（上传 CSV 时，每个工作表一个文件）" if any_csv else ""
+                issues.add(ERROR, "missing_sheet", f"缺少必需的工作表「{sheet.name}」{hint}",
+                           sheet=sheet.name, order=_order(sheet))
+            continue
+        raw, header = found[sheet.key]
+        try:
+            check = _SheetCheck(raw, sheet, plan, issues, header)
+            check.run()
+        except Exception as exc:
+            issues.add(ERROR, "read_failed",
+                       f"检查文件“{raw.file}”的工作表「{sheet.name}」时出错（{_detail(exc)}），请联系管理员",
+                       sheet=sheet.name, order=_order(sheet))
+            continue
+        checks[sheet.key] = check
+        parsed.tables[sheet.key] = check.table
+        parsed.sources[sheet.key] = SheetSource(
+            sheet=sheet.name, file=raw.file, found_as=raw.name,
+            header_row=check.header_row, rows=check.table.num_rows,
+        )
+    _check_registers(checks, plan, issues)
+
+
+def _where(raw: reader.RawSheet) -> str:
+    return raw.file if raw.format == reader.CSV else f"{raw.file} 中的“{raw.name}”"
+
+
+def _order(sheet: Sheet | None) -> int:
+    return WORKBOOK.index(sheet) if sheet is not None else -1
+
+
+def _required_listing() -> str:
+    return "；".join(f"{s.name}：{'、'.join(c.header for c in s.required_columns)}" for s in WORKBOOK)
+
+
+# --- issues ------------------------------------------------------------------------
+
+
+@dataclass
+class _Single:
+    key: tuple
+    issue: Issue
+
+
+@dataclass
+class _Cells:
+    """Issues of many rows of one column, kept as arrays until listed."""
+
+    level: str
+    sheet: Sheet
+    column: str | None
+    column_order: int
+    rows: list[int]
+    codes: list[str]
+    values: list[str | None]
+    reasons: list[str]
+    count: int
+
+
+class _Issues:
+    """Every issue counted; only the first rows' issues ever become Issue objects."""
+
+    def __init__(self) -> None:
+        self.singles: list[_Single] = []
+        self.batches: list[_Cells] = []
+        self.limit = config.MAX_ISSUES_LISTED.value
+
+    def add(self, level: str, code: str, message: str, *, sheet: str | None = None, row: int | None = None,
+            column: str | None = None, value: str | None = None, order: int = -1, column_order: int = -1) -> None:
+        issue = Issue(level=level, message=message, sheet=sheet, row=row, column=column, value=value, code=code)
+        self.singles.append(_Single((level != ERROR, order, row or 0, column_order, len(self.singles)), issue))
+
+    def add_cells(self, level: str, sheet: Sheet, column: Column | None, rows: pa.Array, codes: pa.Array | str,
+                  values: pa.Array | None, reasons: pa.Array | str, count: int | None = None) -> None:
+        """Issues at `rows` (ascending): one code/reason per row or one for all."""
+        n = len(rows)
+        if n == 0:
+            return
+        head = min(n, self.limit)
+
+        def listed(items):
+            if items is None:
+                return [None] * head
+            if isinstance(items, str):
+                return [items] * head
+            return items.slice(0, head).to_pylist()
+
+        self.batches.append(_Cells(
+            level=level, sheet=sheet, column=column.header if column else None,
+            column_order=sheet.columns.index(column) if column else -1,
+            rows=listed(rows), codes=listed(codes), values=listed(values), reasons=listed(reasons),
+            count=n if count is None else count,
+        ))
+
+    def finish(self, parsed: ParsedWorkbook) -> None:
+        """Count everything; list the first `limit` (errors first, then by sheet, row, column)."""
+        candidates = list(self.singles)
+        errors = sum(1 for s in self.singles if s.issue.level == ERROR)
+        warnings = len(self.singles) - errors
+        for batch in self.batches:
+            if batch.level == ERROR:
+                errors += batch.count
+            else:
+                warnings += batch.count
+            order = WORKBOOK.index(batch.sheet)
+            for row, code, value, reason in zip(batch.rows, batch.codes, batch.values, batch.reasons):
+                shown = cells.display(value) if value is not None else None
+                where = f"{batch.sheet.name} 第{row}行" + (f"「{batch.column}」" if batch.column else "")
+                issue = Issue(level=batch.level, message=f"{where}：{reason}", sheet=batch.sheet.name, row=row,
+                              column=batch.column, value=shown, code=code)
+                candidates.append(_Single((batch.level != ERROR, order, row, batch.column_order, 0), issue))
+        candidates.sort(key=lambda s: s.key)
+        listed = [c.issue for c in candidates[: self.limit]]
+        more_errors = errors - sum(1 for i in listed if i.level == ERROR)
+        more_warnings = warnings - (len(listed) - sum(1 for i in listed if i.level == ERROR))
+        if more_errors or more_warnings:
+            parts = [f"{n} 个{label}" for n, label in ((more_errors, "错误"), (more_warnings, "提醒")) if n]
+            listed.append(Issue(
+                level=ERROR if more_errors else WARNING, code="more_issues",
+                message=f"另有 {'、'.join(parts)}未逐条列出（共 {errors} 个错误、{warnings} 个提醒），请先修改以上问题后重新上传",
+            ))
+        parsed.issues = listed
+        parsed.error_count = errors
+        parsed.warning_count = warnings
+
+
+# --- finding the header -----------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    index: int  # 0-based row of the header
+    columns: dict[str, int]  # column key → array index
+    unknown: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str, Column]] = field(default_factory=list)
+
+    def complete(self, sheet: Sheet) -> bool:
+        return all(c.key in self.columns for c in sheet.required_columns)
+
+
+def _head(raw: reader.RawSheet) -> list[list[str | None]]:
+    """The first rows that may hold the header, as lists of cell texts."""
+    count = min(raw.rows, MAX_TITLE_ROWS + 1)
+    columns = [column.slice(0, count).to_pylist() for column in raw.columns]
+    return [[column[i] for column in columns] for i in range(count)]
+
+
+def _find_header(head: list[list[str | None]], sheet: Sheet) -> _Header | None:
+    """The first row holding all required column names; else the row naming most of them."""
+    best: _Header | None = None
+    for index, cells_ in enumerate(head):
+        header = _Header(index, {})
+        for j, text in enumerate(cells_):
+            if text is None or not text.strip():
+                continue
+            column = sheet.match_header(text)
+            if column is None:
+                header.unknown.append((j, text.strip()))
+            elif column.key not in header.columns:
+                header.columns[column.key] = j
+            else:
+                # Two cells name one column (序号 and 任务编号): the exact header wins.
+                kept = header.columns[column.key]
+                if header_key(text) == header_key(column.header) and header_key(cells_[kept]) != header_key(column.header):
+                    header.columns[column.key], j, text = j, kept, cells_[kept]
+                header.duplicates.append((j, text.strip(), column))
+        if header.complete(sheet):
+            return header
+        required = sum(1 for c in sheet.required_columns if c.key in header.columns)
+        if required and (best is None or required > sum(1 for c in sheet.required_columns if c.key in best.columns)):
+            best = header
+    return best
+
+
+def _match_csv(raw: reader.RawSheet) -> tuple[Sheet, _Header] | None:
+    """The sheet whose required columns all appear in a CSV's header; most columns matched wins."""
+    head = _head(raw)
+    best = None
+    for sheet in WORKBOOK:
+        header = _find_header(head, sheet)
+        if header is not None and header.complete(sheet):
+            if best is None or len(header.columns) > len(best[1].columns):
+                best = (sheet, header)
+    return best
+
+
+# --- one sheet -----------------------------------------------------------------------
+
+
+def _clean(column: pa.Array) -> pa.Array:
+    """Trimmed text, with empty cells as null."""
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.equal(trimmed, _EMPTY), _NULL_TEXT, trimmed)
+
+
+def _any(mask: pa.Array) -> bool:
+    return len(mask) > 0 and bool(pc.any(mask).as_py())
+
+
+def _map_distinct(text: pa.Array, parse: Callable[[str], object], typ: pa.DataType):
+    """Parse each distinct text once: (values, codes, reasons), codes/reasons None when all read."""
+    encoded = pc.dictionary_encode(text)
+    values, codes, reasons = [], [], []
+    failed = False
+    for item in encoded.dictionary.to_pylist():
+        try:
+            values.append(parse(item))
+            codes.append(None)
+            reasons.append(None)
+        except CellError as exc:
+            failed = True
+            values.append(None)
+            codes.append(exc.code)
+            reasons.append(exc.reason)
+    indices = encoded.indices
+    result = typed(values, typ).take(indices)
+    if not failed:
+        return result, None, None
+    return result, reader.strings(codes).take(indices), reader.strings(reasons).take(indices)
+
+
+def _joined(*parts: pa.Array) -> pa.Array:
+    """A composite key per row (null when any part is null)."""
+    strings = [p if pa.types.is_string(p.type) else pc.cast(p, pa.string()) for p in parts]
+    return strings[0] if len(strings) == 1 else pc.binary_join_element_wise(*strings, _SEP_SCALAR)
+
+
+class _SheetCheck:
+    """One sheet: header, data rows, each column read, then the sheet's rules."""
+
+    def __init__(self, raw: reader.RawSheet, sheet: Sheet, plan: Plan, issues: _Issues, header: _Header | None):
+        self.raw, self.sheet, self.plan, self.issues = raw, sheet, plan, issues
+        self.header = header
+        self.header_row = 0
+        self.text: dict[str, pa.Array] = {}
+        self.values: dict[str, pa.Array] = {}
+        self.table = _empty_table(sheet)
+
+    # -- issue helpers
+
+    def _error(self, code: str, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.issues.add(ERROR, code, message, sheet=self.sheet.name, row=row, column=column,
+                        order=_order(self.sheet))
+
+    def _cell_issues(self, column: Column, mask: pa.Array, codes, reasons, level: str = ERROR) -> None:
+        """Issues for the rows in `mask` (ignored rows excepted); errors mark their rows bad."""
+        mask = pc.and_(mask, pc.invert(self.dropped))
+        if not _any(mask):
+            return
+        positions = pc.indices_nonzero(mask)
+        text = self.text.get(column.key)
+        self.issues.add_cells(
+            level, self.sheet, column, self.rows.take(positions),
+            codes if isinstance(codes, str) else codes.take(positions),
+            text.take(positions) if text is not None else None,
+            reasons if isinstance(reasons, str) else reasons.take(positions),
+        )
+        if level == ERROR:
+            self.bad = pc.or_(self.bad, mask)
+
+    # -- the steps
+
+    def run(self) -> None:
+        sheet = self.sheet
+        header = self.header or _find_header(_head(self.raw), sheet)
+        if header is None:
+            self._error("no_header",
+                        f"工作表「{sheet.name}」前{MAX_TITLE_ROWS + 1}行中找不到表头，表头行应包含"
+                        f" {'、'.join(c.header for c in sheet.required_columns)}")
+            return
+        self.header_row = header.index + 1
+        for j, text in header.unknown:
+            self.issues.add(WARNING, "unknown_column", f"{sheet.name} 第{self.header_row}行：列「{text}」不是本表的列，已忽略",
+                            sheet=sheet.name, row=self.header_row, column=text, order=_order(sheet))
+        for j, text, column in header.duplicates:
+            self.issues.add(WARNING, "duplicate_column",
+                            f"{sheet.name} 第{self.header_row}行：列「{text}」与「{column.header}」重复，已忽略",
+                            sheet=sheet.name, row=self.header_row, column=text, order=_order(sheet))
+        missing = [c for c in sheet.required_columns if c.key not in header.columns]
+        for column in missing:
+            self._error("missing_column", f"{sheet.name} 第{self.header_row}行：缺少必填列「{column.header}」",
+                        row=self.header_row, column=column.header)
+        if missing:
+            return
+        self._rows(header)
+        for column in sheet.columns:
+            if column.key in self.text:
+                self._read_column(column)
+            elif column.required:  # cannot happen after the header check; kept for clarity
+                continue
+        self._sheet_rules()
+        self._unique()
+        self._build_table()
+
+    def _rows(self, header: _Header) -> None:
+        """Keep the data rows: below the header, neither blank nor a note (注、说明、填表人 …)."""
+        start = header.index + 1
+        raw = self.raw
+        cleaned = [_clean(column.slice(start)) for column in raw.columns]
+        n = max(raw.rows - start, 0)
+        known = [cleaned[j] for j in header.columns.values()]
+        blank = reduce(pc.and_, [pc.is_null(c) for c in known]) if known else pc.is_null(pa.nulls(n))
+        first = pc.coalesce(*cleaned) if len(cleaned) > 1 else cleaned[0]
+        note = pc.fill_null(pc.match_substring_regex(first, _NOTE_PATTERN), _FALSE)
+        positions = pc.cast(pc.indices_nonzero(pc.invert(pc.or_(blank, note))), pa.int64())
+        self.rows = pc.cast(pc.add(positions, scalar(start + 1, pa.int64())), pa.int32())
+        self.bad = pc.is_valid(pa.nulls(len(positions)))
+        self.dropped = self.bad
+        for key, j in header.columns.items():
+            self.text[key] = cleaned[j].take(positions)
+        # Numbers in %-formatted cells carry the marker cells.py reads as percentage points.
+        if raw.format != reader.CSV:
+            percent = [header.columns[c.key] for c in self.sheet.columns
+                       if c.kind in PERCENT_KINDS and c.key in header.columns]
+            found = raw.percent_cells(percent)
+            absolute = pc.add(positions, scalar(start, pa.int64()))
+            for key, j in header.columns.items():
+                if found.get(j):
+                    marked = pc.is_in(absolute, value_set=typed(found[j], pa.int64()))
+                    text = self.text[key]
+                    self.text[key] = pc.if_else(marked, pc.utf8_replace_slice(text, 0, 0, cells.PERCENT_CELL), text)
+
+    def _read_column(self, column: Column) -> None:
+        text = self.text[column.key]
+        typ = ARROW_TYPES[column.sql_type]
+        missing = pc.is_null(text)
+        if column.kind == "text":
+            self.values[column.key] = pc.replace_substring_regex(text, _MIDNIGHT, r"\1")
+        elif column.kind == "route":
+            self._read_routes(text)
+        elif column.kind == "indicator_value":
+            self._read_keyed(column, self.values["indicator_no"], self._indicator_parsers())
+        elif column.kind == "number" and column.key == "value":
+            self._read_keyed(column, self.values["goal"], self._goal_parsers(column))
+        else:
+            values, codes, reasons = _map_distinct(text, _parser(column, self.plan), typ)
+            self.values[column.key] = values
+            if codes is not None:
+                self._cell_issues(column, pc.is_valid(codes), codes, reasons)
+        if column.required and _any(missing):
+            self._cell_issues(column, missing, "missing_value", MISSING)
+        if column.kind == "indicator_no":
+            self._ignore_computed_indicators()
+
+    def _read_keyed(self, column: Column, context: pa.Array, parsers: dict) -> None:
+        """A value read by its row's indicator or goal (percent, count, 亿元 …)."""
+        text = self.text[column.key]
+        keys = _joined(context, text)
+
+        def parse(key: str):
+            owner, value = key.split(_SEP, 1)
+            return parsers[owner](value)
+
+        values, codes, reasons = _map_distinct(keys, parse, pa.float64())
+        self.values[column.key] = values
+        if codes is not None:
+            self._cell_issues(column, pc.is_valid(codes), codes, reasons)
+
+    def _indicator_parsers(self) -> dict[str, Callable[[str], float]]:
+        parsers = {}
+        for indicator in self.plan.indicators:
+            if indicator.is_percent:
+                parsers[str(indicator.no)] = lambda t: cells.parse_percent(t)
+            else:
+                parsers[str(indicator.no)] = lambda t, unit=indicator.unit: float(cells.parse_count(t, (unit,)))
+        return parsers
+
+    def _goal_parsers(self, column: Column) -> dict[str, Callable[[str], float]]:
+        return {goal.key: (lambda t, unit=goal.unit: cells.parse_number(t, unit, column.units)) for goal in self.plan.goals}
+
+    def _read_routes(self, text: pa.Array) -> None:
+        resolve = self.plan.resolve_route
+        encoded = pc.dictionary_encode(text)
+        parsed = [cells.parse_route(t, resolve) for t in encoded.dictionary.to_pylist()]
+        self.values["route"] = typed([p[0] for p in parsed], pa.string()).take(encoded.indices)
+        self.values["is_new"] = typed([p[1] for p in parsed], pa.bool_()).take(encoded.indices)
+        new = pc.fill_null(self.values["is_new"], _FALSE)
+        if not _any(new):
+            return
+        # One warning per new line, at its first row.
+        first: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        for position in pc.indices_nonzero(new).to_pylist():
+            name = self.values["route"][position].as_py()
+            first.setdefault(name, position)
+            counts[name] = counts.get(name, 0) + 1
+        known = "/".join(r.name for r in self.plan.routes)
+        positions = typed(sorted(first.values()), pa.int64())
+        reasons = [
+            f"“{name}”不是计划中的线路（{known}），按新增线路计入（共 {counts[name]} 行）"
+            for name in (self.values["route"][p].as_py() for p in positions.to_pylist())
+        ]
+        self.issues.add_cells(WARNING, self.sheet, ROUTES.column("route"), self.rows.take(positions), "new_route",
+                              self.text["route"].take(positions), reader.strings(reasons))
+
+    def _ignore_computed_indicators(self) -> None:
+        """Indicator 6 is computed from 通道班次: its rows are a warning and set aside."""
+        computed = [i.no for i in self.plan.indicators if i.kind == "composite"]
+        if not computed:
+            return
+        mask = pc.fill_null(pc.is_in(self.values["indicator_no"], value_set=typed(computed, pa.int32())), _FALSE)
+        if not _any(mask):
+            return
+        column = INDICATORS.column("indicator_no")
+        names = {i.no: i.name for i in self.plan.indicators}
+        reason_of = {no: f"指标{no}（{names[no]}）由「{ROUTES.name}」的班次计算，无需填写，此行已忽略" for no in computed}
+        reasons = reader.strings([reason_of.get(v) for v in self.values["indicator_no"].filter(mask).to_pylist()])
+        positions = pc.indices_nonzero(mask)
+        self.issues.add_cells(WARNING, self.sheet, column, self.rows.take(positions), "computed_indicator",
+                              self.text[column.key].take(positions), reasons)
+        self.dropped = pc.or_(self.dropped, mask)
+
+    # -- rules across columns
+
+    def _sheet_rules(self) -> None:
+        if self.sheet is INDICATORS:
+            self._indicator_names()
+        elif self.sheet is TASKS:
+            self._task_units()
+        elif self.sheet is SHIPS:
+            self._completion_dates()
+
+    def _indicator_names(self) -> None:
+        """指标名称, when given, should be the plan's name for that number: a warning."""
+        if "indicator_name" not in self.text:
+            return
+        names = {str(i.no): i.name for i in self.plan.indicators}
+
+        def differs(key: str) -> str | None:
+            no, typed = key.split(_SEP, 1)
+            plan_name = names.get(no)
+            if plan_name is None or fold(typed) == fold(plan_name):
+                return None
+            return f"“{cells.display(typed)}”与附件1中指标{no}的名称“{plan_name}”不一致，已按指标编号{no}读取"
+
+        reasons = _per_distinct(_joined(self.values["indicator_no"], self.text["indicator_name"]), differs)
+        self._cell_issues(INDICATORS.column("indicator_name"), pc.is_valid(reasons), "indicator_name_differs",
+                          reasons, level=WARNING)
+
+    def _task_units(self) -> None:
+        """A task's 填报单位 must be one of its lead or responsible units (附件2)."""
+        tasks = {str(t.no): t for t in self.plan.tasks}
+
+        def outsider(key: str) -> str | None:
+            no, department = key.split(_SEP, 1)
+            task = tasks.get(no)
+            if task is None or department in task.units:
+                return None
+            lead = "、".join(task.lead) or "无"
+            responsible = "、".join(task.responsible) or "无"
+            return (f"“{department}”不是任务{no}的牵头单位或责任单位"
+                    f"（任务{no}“{task.name}”：牵头单位 {lead}；责任单位 {responsible}）")
+
+        reasons = _per_distinct(_joined(self.values["task_no"], self.values["department"]), outsider)
+        self._cell_issues(TASKS.column("department"), pc.is_valid(reasons), "not_task_unit", reasons)
+
+    def _completion_dates(self) -> None:
+        """A ship whose 状态 is 已完成 needs its 完成日期."""
+        column = SHIPS.column("completed")
+        done = pc.fill_null(pc.equal(self.values["status"], scalar("已完成", pa.string())), _FALSE)
+        text = self.text.get("completed")
+        mask = done if text is None else pc.and_(done, pc.is_null(text))
+        self._cell_issues(column, mask, "missing_value", f"{column.required_when}时必须填写{column.header}")
+
+    def _unique(self) -> None:
+        """Two rows with the same key (Sheet.unique): an error at the later row naming the first."""
+        keys = self.sheet.unique
+        if not keys or len(self.rows) == 0:
+            return
+        usable = pc.invert(pc.or_(self.bad, self.dropped))
+        joined = pc.if_else(usable, _joined(*(self.values[k] for k in keys)), _NULL_TEXT)
+        first: dict[int, int] = {}
+        later, earlier = [], []
+        for position, key in enumerate(pc.dictionary_encode(joined).indices.to_pylist()):
+            if key is None:
+                continue
+            seen = first.setdefault(key, position)
+            if seen != position:
+                later.append(position)
+                earlier.append(seen)
+        if not later:
+            return
+        columns = [self.sheet.column(k) for k in keys]
+        head = min(len(later), self.issues.limit)
+        rows = self.rows.to_pylist()
+        reasons = []
+        for position, seen in zip(later[:head], earlier[:head]):
+            described = "、".join(f"{c.header} {self._shown(c.key, position)}" for c in columns)
+            reasons.append(f"与第{rows[seen]}行重复：{described} 只能填一行")
+        positions = typed(later[:head], pa.int64())
+        self.issues.add_cells(ERROR, self.sheet, columns[0], self.rows.take(positions), "duplicate_row",
+                              self.text[columns[0].key].take(positions), reader.strings(reasons),
+                              count=len(later))
+        duplicate = pc.is_in(pc.cast(_positions(len(self.rows)), pa.int64()), value_set=typed(later, pa.int64()))
+        self.bad = pc.or_(self.bad, duplicate)
+
+    def _shown(self, key: str, position: int) -> str:
+        value = self.values[key][position].as_py()
+        if isinstance(value, float):
+            return cells.format_number(value)
+        return str(value)
+
+    def _build_table(self) -> None:
+        keep = pc.invert(pc.or_(self.bad, self.dropped))
+        arrays, names = [], []
+        for key, sql_type in self.sheet.stored_columns():
+            typ = ARROW_TYPES[sql_type]
+            if key == "row":
+                array = self.rows
+            elif key in self.values:
+                array = self.values[key]
+            else:  # an optional column the sheet does not have
+                array = pa.nulls(len(self.rows), typ)
+            if array.type != typ:
+                array = pc.cast(array, typ)
+            arrays.append(array.filter(keep))
+            names.append(key)
+        self.table = pa.Table.from_arrays(arrays, names=names)
+
+
+def _per_distinct(keys: pa.Array, rule: Callable[[str], str | None]) -> pa.Array:
+    """A rule's reason (or null) for each row, the rule run once per distinct key."""
+    encoded = pc.dictionary_encode(keys)
+    reasons = [rule(k) for k in encoded.dictionary.to_pylist()]
+    return reader.strings(reasons).take(encoded.indices)
+
+
+def _empty_table(sheet: Sheet) -> pa.Table:
+    columns = sheet.stored_columns()
+    return pa.Table.from_arrays([pa.nulls(0, ARROW_TYPES[t]) for _, t in columns], names=[k for k, _ in columns])
+
+
+def _parser(column: Column, plan: Plan) -> Callable[[str], object]:
+    """The cell parser for a column whose cells read on their own."""
+    kind = column.kind
+    if kind in ("month", "date_month"):
+        return lambda t: str(cells.parse_month(t, column.first, column.last))
+    if kind == "count":
+        return lambda t: cells.parse_count(t, column.units)
+    if kind == "percent":
+        return lambda t: cells.parse_percent(t, column.minimum, column.maximum)
+    if kind == "number":
+        return lambda t: cells.parse_number(t, "", column.units)
+    if kind == "indicator_no":
+        low, high = min(i.no for i in plan.indicators), max(i.no for i in plan.indicators)
+        return lambda t: cells.parse_whole(t, low, high, "bad_indicator_no", "附件1的指标编号")
+    if kind == "task_no":
+        low, high = min(t.no for t in plan.tasks), max(t.no for t in plan.tasks)
+        return lambda t: cells.parse_whole(t, low, high, "bad_task_no", "附件2的任务编号")
+    if kind == "department":
+        names = [d.name for d in plan.departments]
+        return lambda t: cells.parse_name(t, plan.resolve_department, names, "unknown_department", "计划中的部门：")
+    if kind == "goal":
+        names = [g.name for g in plan.goals]
+        return lambda t: cells.parse_name(t, plan.resolve_goal, names, "unknown_goal", "计划中的其他目标：")
+    if kind == "fleet_category":
+        names = [f.category for f in plan.fleet]
+        return lambda t: cells.parse_name(t, plan.resolve_fleet_category, names, "bad_category")
+    if kind == "choice":
+        return lambda t: cells.parse_name(t, column.resolve_choice, column.choice_values(), "bad_choice")
+    if kind == "yesno":
+        return lambda t: cells.parse_yesno(t, YES, NO)
+    raise ValueError(f"no parser for kind {kind}")
+
+
+# --- across sheets ---------------------------------------------------------------------
+
+
+def _check_registers(checks: dict[str, _SheetCheck], plan: Plan, issues: _Issues) -> None:
+    """A register's count for a month (rows dated up to it) should equal indicator 7/8 that month."""
+    indicators = checks.get("indicators")
+    if indicators is None or indicators.table.num_rows == 0:
+        return
+    table = indicators.table.to_pydict()
+    for key, date_key, no in _REGISTERS:
+        register = checks.get(key)
+        if register is None or register.table.num_rows == 0:
+            continue  # absent, or the template's empty sheet: nothing to compare
+        dates = sorted(d for d in register.table.column(date_key).to_pylist() if d is not None)
+        indicator = plan.indicator(no)
+        positions, reasons = [], []
+        for position, (ind_no, month, value) in enumerate(zip(table["indicator_no"], table["month"], table["value"])):
+            if ind_no != no or value is None:
+                continue
+            count = bisect.bisect_right(dates, month)
+            if count != value:
+                positions.append(position)
+                reasons.append(
+                    f"「{register.sheet.name}」中截至 {month} 共 {count} {indicator.unit}，"
+                    f"与此处填报的 {cells.format_number(value)} {indicator.unit}不一致"
+                )
+        if positions:
+            rows = indicators.table.column("row").take(typed(positions, pa.int64()))
+            issues.add_cells(WARNING, INDICATORS, INDICATORS.column("value"), rows.combine_chunks(), "register_mismatch",
+                             reader.strings([cells.format_number(table["value"][p]) for p in positions]),
+                             reader.strings(reasons))
