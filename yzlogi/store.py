@@ -222,10 +222,10 @@ class Store:
             # A WAL left by a writer that died is replayed by the next read-write open.
             return None
         with self._reading() as con:
-            found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()
+            found = con.execute(statement("schema", "has_meta")).fetchone()
             if not found[0]:
                 return None
-            meta = dict(con.execute("SELECT name, value FROM meta").fetchall())
+            meta = dict(con.execute(statement("schema", "meta")).fetchall())
             _check_schema_version(meta.get("schema_version"))
             if meta.get("plan_hash") != plan_hash(self.plan) or meta.get("layout_hash") != layout_hash():
                 return None
@@ -236,7 +236,7 @@ class Store:
         """Create what is missing and reload the plan if it changed; whether versions exist."""
         with _transaction(con):
             con.execute(statement("schema", "create_tables"))
-            meta = dict(con.execute("SELECT name, value FROM meta").fetchall())
+            meta = dict(con.execute(statement("schema", "meta")).fetchall())
             _check_schema_version(meta.get("schema_version"))
             for sheet in WORKBOOK:
                 _create_progress_table(con, sheet)
@@ -565,9 +565,7 @@ def _create_progress_table(con, sheet: Sheet) -> None:
     """p_<key>: version_id and the sheet's stored columns; columns the schema gained are added."""
     columns = ", ".join(f"{_quote(name)} {sql_type}" for name, sql_type in sheet.stored_columns())
     con.execute(f"CREATE TABLE IF NOT EXISTS {_quote(sheet.table)} (version_id INTEGER NOT NULL, {columns})")
-    present = {name for (name,) in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [sheet.table]
-    ).fetchall()}
+    present = {name for (name,) in con.execute(statement("schema", "table_columns"), [sheet.table]).fetchall()}
     for name, sql_type in sheet.stored_columns():
         if name not in present:
             # Older versions read NULL here; nothing of theirs is rewritten.

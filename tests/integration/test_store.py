@@ -316,3 +316,20 @@ def test_the_data_folder_defaults_to_the_environment_variable(tmp_path, monkeypa
     store.commit(workbook(1), by="张三")
     assert store.folder == tmp_path / "elsewhere"
     assert (tmp_path / "elsewhere" / "yzlogi.duckdb").is_file()
+
+
+def test_a_column_the_schema_gained_is_added_and_reads_blank_for_older_versions(store):
+    import duckdb
+
+    store.commit(workbook(1), by="张三")
+    # Make the file look as if it had been written before routes had a 备注 column.
+    con = duckdb.connect(str(store.db_path))
+    con.execute('ALTER TABLE p_routes DROP COLUMN note')
+    con.execute("UPDATE meta SET value = 'older' WHERE name = 'layout_hash'")
+    con.close()
+    later = Store(store.folder, sample=None)
+    routes = later.load(1).routes
+    assert list(routes.columns) == ["route", "month", "runs", "note", "is_new", "row"]
+    assert routes["note"].isna().all() and routes["runs"].tolist() == [251, 260, 3]
+    assert later.commit(workbook(2), by="张三").id == 2
+    assert later.load(2).routes["note"].tolist()[2] == "新开线路"

@@ -243,3 +243,32 @@ def test_a_data_folder_that_is_a_file_is_a_chinese_error(tmp_path):
     with pytest.raises(FolderUnusable) as caught:
         store.versions()
     assert str(caught.value) == f"无法使用数据文件夹 {tmp_path / 'data'}：该路径（或其上级）是一个文件，不是文件夹。"
+
+
+KILLED_WRITER = """
+import sys, time, duckdb
+from yzlogi.store import Store
+store = Store(sys.argv[1], sample=None)
+with store.lock.exclusive():
+    con = duckdb.connect(str(store.db_path))
+    con.execute("BEGIN TRANSACTION")
+    con.execute("INSERT INTO versions VALUES (2, now(), '中断', '', 'abc', false)")
+    con.execute("INSERT INTO activations VALUES (2, 2, now(), '中断', 'commit', '')")
+    print("inside", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_writer_killed_in_the_middle_of_a_commit_leaves_the_folder_usable(tmp_path):
+    store = Store(tmp_path / "data", sample=None)
+    first = store.commit(workbook(1), by="张三")
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(store.folder)], cwd=ROOT, env=worker_env(),
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == "inside\n"
+    writer.kill()  # the kernel releases its flock and DuckDB's file lock with the process
+    writer.wait()
+    writer.stdout.close()
+    after = Store(store.folder, sample=None)
+    assert after.versions() == [first]
+    assert after.commit(workbook(2), by="李四").id == 2
+    assert [a.version_id for a in after.history()] == [1, 2]

@@ -154,3 +154,12 @@ CREATE TABLE IF NOT EXISTS plan_goals (
     task_no     INTEGER,
     position    INTEGER NOT NULL
 );
+
+-- name: has_meta
+SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta';
+
+-- name: meta
+SELECT name, value FROM meta;
+
+-- name: table_columns
+SELECT column_name FROM information_schema.columns WHERE table_name = ?;
