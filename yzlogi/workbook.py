@@ -108,15 +108,18 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
 
     found: dict[str, tuple[reader.RawSheet, _Header | None]] = {}
     refused: set[str] = set()  # sheets refused whole (too many rows): not also "missing"
+    file_refused = False  # a refused file explains the sheets it would have held
     any_csv = False
     for file in files:
         try:
             result = reader.read_file(file, lambda name: sheet_by_name(name) is not None)
         except reader.ReadError as exc:
             issues.add(ERROR, exc.code, exc.message)
+            file_refused = True
             continue
         except Exception as exc:
             issues.add(ERROR, "read_failed", f"读取文件“{file.name}”时出错（{_detail(exc)}），文件可能已损坏")
+            file_refused = True
             continue
         for code, message, name in result.problems:
             sheet = sheet_by_name(name)
@@ -150,7 +153,7 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
     checks: dict[str, _SheetCheck] = {}
     for sheet in WORKBOOK:
         if sheet.key not in found:
-            if sheet.required and sheet.key not in refused:
+            if sheet.required and sheet.key not in refused and not file_refused:
                 hint = "（上传 CSV 时，每个工作表一个文件）" if any_csv else ""
                 issues.add(ERROR, "missing_sheet", f"缺少必需的工作表「{sheet.name}」{hint}",
                            sheet=sheet.name, order=_order(sheet))
