@@ -6,7 +6,7 @@ pages/. Every page is a thin file that reads widgets, calls yzlogi and renders.
 
 import streamlit as st
 
-from ui import shell
+from ui import context, shell
 from ui.nav import PAGES
 
 st.set_page_config(
@@ -15,7 +15,7 @@ st.set_page_config(
     layout="wide",
 )
 
-shell.plan()
+plan = shell.plan()
 
 navigation = st.navigation(
     [
@@ -23,4 +23,6 @@ navigation = st.navigation(
         for i, spec in enumerate(PAGES)
     ]
 )
+st.sidebar.caption(f"{plan.short_title}（{plan.first_year}—{plan.last_year}年）进度看板")
+context.sidebar()
 navigation.run()

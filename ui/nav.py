@@ -13,6 +13,12 @@ class PageSpec:
     url_path: str
 
 
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/plan.py", "计划总览", ":material/menu_book:", "plan"),
-)
+OVERVIEW = PageSpec("pages/overview.py", "总览", ":material/dashboard:", "overview")
+INDICATORS = PageSpec("pages/indicators.py", "年度指标", ":material/monitoring:", "indicators")
+ROUTES = PageSpec("pages/routes.py", "通道班次", ":material/train:", "routes")
+FLEET = PageSpec("pages/fleet.py", "船舶更新", ":material/directions_boat:", "fleet")
+TASKS = PageSpec("pages/tasks.py", "部门任务", ":material/grid_view:", "tasks")
+DEPARTMENT = PageSpec("pages/department.py", "部门详情", ":material/apartment:", "department")
+PLAN = PageSpec("pages/plan.py", "计划总览", ":material/menu_book:", "plan")
+
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, INDICATORS, ROUTES, FLEET, TASKS, DEPARTMENT, PLAN)

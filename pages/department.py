@@ -1,0 +1,67 @@
+"""部门详情 — one department (?dept=区商务委, aliases accepted): its red and yellow items first."""
+
+import streamlit as st
+
+from ui import context, render
+from yzlogi import levels, views
+from yzlogi.status import department_status
+
+view = context.require()
+status, plan = view.status, view.plan
+
+st.title("部门详情")
+names = [d.name for d in plan.departments]
+requested = st.query_params.get("dept", "")
+resolved = plan.resolve_department(requested) if requested else None
+if requested and resolved is None:
+    st.error(f"计划中没有部门“{requested}”，请从下面选择。")
+
+chosen = st.selectbox("部门", names, index=names.index(resolved) if resolved else None,
+                      placeholder="选择一个部门", key=f"department_{resolved or ''}")
+if not chosen:
+    st.info("请选择一个部门，或使用链接 ?dept=部门名称 直接打开。")
+    st.stop()
+if st.query_params.get("dept") != chosen:
+    st.query_params["dept"] = chosen
+
+detail = department_status(status, plan, chosen)
+st.header(chosen)
+st.caption(f"截至 {view.as_of.label}。牵头任务 {len(detail.led_tasks)} 项，责任任务 {len(detail.supported_tasks)} 项。")
+counts = detail.counts()
+for column, key in zip(st.columns(4), levels.ORDER):
+    column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
+
+st.subheader("需要关注：红灯、黄灯")
+alerts = views.department_alerts_table(detail)
+if alerts.empty:
+    st.success("本部门没有红灯或黄灯事项。")
+else:
+    render.table(alerts)
+
+st.subheader(f"{view.as_of.label}尚未报送")
+missing = views.department_missing_table(detail)
+if missing.empty:
+    st.success("本部门已全部报送。")
+else:
+    render.table(missing, light_columns=())
+
+st.subheader("牵头的任务")
+led = views.department_tasks_table(detail, "lead")
+if led.empty:
+    st.caption("本部门不牵头重点任务。")
+else:
+    render.full_table(led, light_columns=("任务灯", "本单位"))
+
+st.subheader("负责的任务")
+supported = views.department_tasks_table(detail, "responsible")
+if supported.empty:
+    st.caption("本部门不是重点任务的责任单位。")
+else:
+    render.full_table(supported, light_columns=("任务灯", "本单位"))
+
+st.subheader("相关主要指标")
+indicators = views.department_indicators_table(detail)
+if indicators.empty:
+    st.caption("本部门不牵头或负责主要指标。")
+else:
+    render.table(indicators)

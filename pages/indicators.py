@@ -1,0 +1,50 @@
+"""年度指标 — the 8 indicators × 2025/2026/2027 with how each light was computed."""
+
+import streamlit as st
+
+from ui import context, render
+from yzlogi import charts, views
+
+view = context.require()
+status, plan = view.status, view.plan
+
+st.title("年度指标")
+st.caption(f"数据截至 {view.as_of.label}；往年按当年12月计算，当年按序时进度计算，以后年度未开始。")
+
+render.table(views.indicator_matrix(status), column_config={"说明": st.column_config.TextColumn(width="large")})
+
+st.header("指标趋势")
+choices = [i for i in plan.indicators if i.kind != "composite"]
+chosen = st.selectbox(
+    "选择指标",
+    choices,
+    format_func=lambda i: f"{i.no}. {i.name}",
+    key="indicator_trend",
+)
+trend = views.indicator_trend(plan, view.data, chosen.no, view.as_of)
+left, right = st.columns([3, 2])
+with left:
+    if trend["value"].notna().any():
+        st.altair_chart(charts.trend_chart(trend, f"{chosen.no}. {chosen.name}", chosen.unit), width="stretch")
+    else:
+        st.info("该指标截至所选月份还没有填报值。")
+with right:
+    for year in plan.years:
+        item = status.indicator(chosen.no, year)
+        st.markdown(f"**{year}年** 目标 {item.target_text}")
+        render.badge(item.light)
+        st.caption(item.light.text)
+st.caption("指标6（通道运力投入强度）由三条线路的班次计算，见“通道班次”页。")
+
+left, right = st.columns(2)
+with left:
+    st.header("其他量化目标")
+    render.table(views.goals_table(status))
+with right:
+    st.header("名册对照（指标7、8）")
+    st.caption("近12个月：按名册启用、备案日期统计的个数，与“指标进展”中指标7、8的填报值对照。")
+    registers = views.registers_table(status, view.data)
+    if registers.empty:
+        st.info("本版本未上传海外分拨仓、货代备案企业名册。")
+    else:
+        render.table(registers)

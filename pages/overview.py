@@ -1,0 +1,55 @@
+"""总览 — the meeting's home: the as-of month, the lights, red and yellow first."""
+
+import streamlit as st
+
+from ui import context, render
+from yzlogi import levels, views
+
+view = context.require()
+status = view.status
+
+st.title("总览")
+months, share = views.year_elapsed(view.as_of)
+st.markdown(
+    f"#### 数据截至 {view.as_of.label}　·　{view.as_of.year}年已过 {months}/12（序时进度 {share:.1%}）"
+)
+st.caption(f"数据版本：{context.version_label(view.version)}")
+
+counts = status.counts()["total"]
+for column, key in zip(st.columns(4), levels.ORDER):
+    column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
+
+st.header("需要关注：红灯、黄灯")
+exceptions = views.exceptions_table(status)
+if exceptions.empty:
+    st.success("没有红灯或黄灯事项。")
+else:
+    render.table(exceptions)
+
+st.header(f"主要指标（{status.current_year}年）")
+cards = [views.indicator_card(item) for item in status.current_indicators()]
+for start in range(0, len(cards), 4):
+    for column, card in zip(st.columns(4), cards[start:start + 4]):
+        with column.container(border=True):
+            st.markdown(f"**{card['title']}**")
+            render.badge(card["level"])
+            st.markdown(f"完成值：**{card['value']}**  \n目标：{card['target']}  \n序时进度：{card['expected']}")
+            st.caption(card["why"])
+
+left, right = st.columns(2)
+with left:
+    st.header("通道班次")
+    render.table(views.route_summary(status)[["线路", "年目标", f"{status.current_year}年累计", "序时进度", "灯",
+                                              "全年预计", "剩余每月需开行"]])
+with right:
+    st.header("船舶更新")
+    render.table(views.fleet_table(status)[["类别", "目标", "已完成", "在建", "计划", "序时进度", "灯"]])
+
+st.header("自上次更新以来")
+digest = view.digest_since_previous()
+previous = view.previous
+st.caption(
+    f"版本 v{view.version.id} 与上一版本 v{previous.id} 的比较（按 {view.as_of.label} 计算灯号）"
+    if previous else "这是第一个版本。"
+)
+render.lines(digest.lines())

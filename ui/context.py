@@ -1,0 +1,215 @@
+"""What every page is looking at: the version, the as-of month and their status.
+
+The store is opened once per process; a version's tables and each (version,
+as-of) status are cached, since versions never change. The list of versions is
+cached on the store's state token, so a commit or rollback made by another
+session or by the command line shows on the next rerun without reading DuckDB
+on every rerun. The sidebar widgets keep the version and the as-of month in
+the URL (?v=3&asof=2026-06), so a link reproduces the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import shell
+from yzlogi.digest import Digest, compute_digest
+from yzlogi.errors import YzlogiError
+from yzlogi.model import Version, VersionData
+from yzlogi.months import Month, month_range
+from yzlogi.plan import Plan
+from yzlogi.status import Status, compute_status, default_as_of
+from yzlogi.store import Store
+
+ACTIVE = "active"  # the version selector's default: whatever version is active
+LATEST = "latest"  # the as-of selector's default: the latest month in the data
+VERSION_KEY = "v"
+AS_OF_KEY = "asof"
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> Store:
+    store = Store(plan=shell.plan())
+    store.ensure_ready()
+    return store
+
+
+def store() -> Store:
+    """The process's store; an unusable data folder stops the page with its message."""
+    try:
+        return _store()
+    except YzlogiError as exc:
+        st.error(f"数据文件夹无法使用：{exc}")
+        st.stop()
+        raise
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _versions(token: str) -> list[Version]:
+    return store().versions()
+
+
+def versions() -> list[Version]:
+    """Every version, newest first, with the active flag; re-read only after a change."""
+    try:
+        return _versions(store().state_token())
+    except YzlogiError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def version_data(version_id: int) -> VersionData:
+    return store().load(version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _status(version_id: int, as_of: str) -> Status:
+    return compute_status(shell.plan(), version_data(version_id), Month.parse(as_of))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _default_as_of(version_id: int) -> Month:
+    return default_as_of(version_data(version_id))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _digest(old_id: int | None, new_id: int, as_of: str) -> Digest:
+    old = version_data(old_id) if old_id is not None else None
+    return compute_digest(shell.plan(), old, version_data(new_id), Month.parse(as_of))
+
+
+@dataclass(frozen=True)
+class View:
+    """The version and as-of month a page shows, with everything derived from them."""
+
+    plan: Plan
+    versions: tuple[Version, ...]
+    version: Version
+    as_of: Month
+    latest: Month  # the latest month in the version's data (default as-of)
+    status: Status
+
+    @property
+    def is_active(self) -> bool:
+        return self.version.active
+
+    @property
+    def data(self) -> VersionData:
+        return version_data(self.version.id)
+
+    @property
+    def previous(self) -> Version | None:
+        """The version committed just before this one (for 自上次更新以来)."""
+        earlier = [v for v in self.versions if v.id < self.version.id]
+        return max(earlier, key=lambda v: v.id) if earlier else None
+
+    def digest_since_previous(self) -> Digest:
+        previous = self.previous
+        return _digest(previous.id if previous else None, self.version.id, str(self.as_of))
+
+
+def version_label(version: Version) -> str:
+    """How a version is named in menus: v3 · 2026-06-30 14:02 · 张三（当前）."""
+    when = version.committed_at.strftime("%Y-%m-%d %H:%M")
+    parts = [f"v{version.id}", when, version.by or "—"]
+    if version.sample:
+        parts.append("示例数据")
+    label = " · ".join(parts)
+    return label + ("（当前）" if version.active else "")
+
+
+def _chosen_version(all_versions: list[Version]) -> Version:
+    chosen = st.session_state.get(VERSION_KEY, ACTIVE)
+    by_id = {str(v.id): v for v in all_versions}
+    if chosen in by_id:
+        return by_id[chosen]
+    active = [v for v in all_versions if v.active]
+    return active[0] if active else all_versions[0]
+
+
+def as_of_options(plan: Plan, latest: Month) -> list[str]:
+    """The as-of choices: the latest month first, back to the plan's first month."""
+    first = plan.start if latest >= plan.start else latest
+    return [LATEST] + [str(m) for m in reversed(month_range(first, latest))]
+
+
+def sidebar() -> None:
+    """The shared sidebar: version (time travel) and as-of month, both in the URL."""
+    all_versions = versions()
+    if not all_versions:
+        st.sidebar.warning("还没有任何数据版本。请在“数据管理”页上传进度填报工作簿。")
+        return
+    options = [ACTIVE] + [str(v.id) for v in all_versions]
+    by_id = {str(v.id): v for v in all_versions}
+    st.sidebar.selectbox(
+        "数据版本",
+        options,
+        key=VERSION_KEY,
+        bind="query-params",
+        format_func=lambda o: "当前版本" if o == ACTIVE else version_label(by_id[o]),
+        help="选择历史版本可查看当时上传的数据（时间回溯）；默认显示当前版本。",
+    )
+    version = _chosen_version(all_versions)
+    latest = _default_as_of(version.id)
+    st.sidebar.selectbox(
+        "截至月份",
+        as_of_options(shell.plan(), latest),
+        key=AS_OF_KEY,
+        bind="query-params",
+        format_func=lambda o: f"最新（{latest.label}）" if o == LATEST else Month.parse(o).label,
+        help="按该月末的序时进度计算各项灯号；晚于该月的数据不计入。",
+    )
+
+
+def current() -> View | None:
+    """The view the sidebar selects; None when there is no version at all."""
+    all_versions = versions()
+    if not all_versions:
+        return None
+    version = _chosen_version(all_versions)
+    latest = _default_as_of(version.id)
+    chosen = st.session_state.get(AS_OF_KEY, LATEST)
+    as_of = latest
+    if chosen not in (None, LATEST):
+        try:
+            as_of = min(Month.parse(chosen), latest)
+        except ValueError:
+            as_of = latest
+    return View(
+        plan=shell.plan(),
+        versions=tuple(all_versions),
+        version=version,
+        as_of=as_of,
+        latest=latest,
+        status=_status(version.id, str(as_of)),
+    )
+
+
+def require() -> View:
+    """The current view, or a message and a stop when no data has been committed."""
+    view = current()
+    if view is None:
+        st.info("还没有任何数据版本。请在“数据管理”页上传进度填报工作簿。")
+        st.stop()
+    banner(view)
+    return view
+
+
+def banner(view: View) -> None:
+    """The notices every data page starts with: sample data, an earlier version."""
+    if view.version.sample:
+        st.warning(
+            "示例数据：当前显示的是随系统附带的虚构示例数据，仅供演示，不代表实际进度。"
+            "上传真实的进度填报工作簿后，此提示消失。",
+            icon=":material/science:",
+        )
+    if not view.is_active:
+        st.info(
+            f"正在查看历史版本 {version_label(view.version)}，不是当前版本。"
+            "在侧边栏“数据版本”中选择“当前版本”可返回。",
+            icon=":material/history:",
+        )

@@ -1,0 +1,70 @@
+"""Small render helpers shared by the pages: lights as badges and coloured cells,
+and text from workbooks made inert before it reaches Markdown."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from yzlogi import levels
+from yzlogi.status import Light
+
+BADGE_COLOURS = {levels.GREEN: "green", levels.YELLOW: "yellow", levels.RED: "red", levels.GREY: "gray"}
+# Every ASCII punctuation character can be backslash-escaped in CommonMark; doing
+# so to text typed in a workbook stops it forming links, images, HTML, emphasis
+# or Streamlit directives when shown through st.markdown.
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_md(text: object) -> str:
+    """Text from a workbook, safe to place inside st.markdown."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def badge(light: Light | str) -> None:
+    """A light as a coloured badge that also reads without colour: ■ 红灯."""
+    key = light if isinstance(light, str) else light.level
+    level = levels.level(key)
+    st.badge(f"{level.mark} {level.name}", color=BADGE_COLOURS[key])
+
+
+MAX_UNSCROLLED_ROWS = 40
+ROW_HEIGHT = 38  # px; fixed so that a table's full height can be computed
+
+
+def _cell_style(value: object) -> str:
+    for key, level in levels.LEVELS.items():
+        if value == f"{level.mark} {level.label}":
+            text = "#111827" if key == levels.YELLOW else "#ffffff"
+            return f"background-color: {level.colour}; color: {text}; font-weight: 700"
+    return ""
+
+
+def table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",), **kwargs) -> None:
+    """A dataframe whose light columns are coloured cells (text marks kept)."""
+    present = [c for c in light_columns if c in frame.columns]
+    data = frame.style.map(_cell_style, subset=present) if present and not frame.empty else frame
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("row_height", ROW_HEIGHT)
+    if len(frame) <= MAX_UNSCROLLED_ROWS:
+        # Projected in meetings: show every row rather than a scrolling box.
+        kwargs.setdefault("height", kwargs["row_height"] * (len(frame) + 1) + 4)
+    st.dataframe(data, **kwargs)
+
+
+def full_table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",)) -> None:
+    """A static table that wraps long text (progress, problems, next steps) instead of cutting it."""
+    present = [c for c in light_columns if c in frame.columns]
+    styler = frame.style.hide(axis="index")
+    if present and not frame.empty:
+        styler = styler.map(_cell_style, subset=present)
+    st.table(styler)
+
+
+def lines(items: list[str]) -> None:
+    """A bulleted list of sentences that may hold workbook text, rendered inert."""
+    if items:
+        st.markdown("\n".join(f"- {escape_md(item)}" for item in items))

@@ -1,0 +1,225 @@
+"""Altair chart builders: pure functions from shaped data to a chart.
+
+One palette for the four lights (yzlogi.levels); Chinese labels; months on a
+time axis written the Chinese way (2026年6月). Nothing is conveyed by colour
+alone: lights also carry their label (绿/黄/红/灰) and mark in tooltips and text.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from yzlogi import levels
+
+MONTH_FORMAT = "%Y年%-m月"
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+SERIES_COLOURS = {"实际": "#1f4e9c", "序时进度": "#6b7280", "目标": "#111827"}
+
+
+def _month_dates(months: pd.Series) -> pd.Series:
+    """'YYYY-MM' strings → the first day of each month (for a time axis)."""
+    return pd.to_datetime(months.astype(str) + "-01")
+
+
+def _light_scale() -> alt.Scale:
+    domain, colours = levels.chart_scale()
+    return alt.Scale(domain=domain, range=colours)
+
+
+def _finish(chart: alt.Chart, title: str | None, height: int) -> alt.Chart:
+    if title:
+        chart = chart.properties(title=title)
+    return (
+        chart.properties(height=height)
+        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=14, titleFontSize=14)
+        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=14, titleFontSize=14, orient="bottom")
+        .configure_title(font=FONT, fontSize=18, anchor="start")
+        .configure_text(font=FONT)
+    )
+
+
+def pace_chart(frame: pd.DataFrame, title: str | None = None, unit: str = "", height: int = 320) -> alt.Chart:
+    """Cumulative actual against the 序时进度 line and the target.
+
+    `frame` columns: month ('YYYY-MM'), actual (cumulative, may be NaN after
+    the as-of month), expected (the pace line), target (constant)."""
+    data = frame.assign(date=_month_dates(frame["month"]))
+    long = data.melt(
+        id_vars=["date", "month"],
+        value_vars=["actual", "expected", "target"],
+        var_name="series",
+        value_name="value",
+    ).dropna(subset=["value"])
+    long["series"] = long["series"].map({"actual": "实际", "expected": "序时进度", "target": "目标"})
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=list(SERIES_COLOURS), range=list(SERIES_COLOURS.values())),
+    )
+    dash = alt.StrokeDash(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=list(SERIES_COLOURS), range=[[1, 0], [6, 4], [2, 2]]),
+    )
+    base = alt.Chart(long).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30)),
+        y=alt.Y("value:Q", title=unit or None),
+        color=colour,
+        strokeDash=dash,
+        tooltip=[
+            alt.Tooltip("date:T", title="月份", format=MONTH_FORMAT),
+            alt.Tooltip("series:N", title="系列"),
+            alt.Tooltip("value:Q", title="数值", format=",.0f"),
+        ],
+    )
+    chart = base.mark_line(strokeWidth=3) + base.mark_point(size=50, filled=True).transform_filter(
+        alt.datum.series == "实际"
+    )
+    return _finish(chart, title, height)
+
+
+def monthly_bars(frame: pd.DataFrame, title: str | None = None, unit: str = "", height: int = 260) -> alt.Chart:
+    """Runs (or any count) per month. `frame` columns: month, value."""
+    data = frame.assign(date=_month_dates(frame["month"]))
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=SERIES_COLOURS["实际"])
+        .encode(
+            x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30)),
+            y=alt.Y("value:Q", title=unit or None),
+            tooltip=[
+                alt.Tooltip("date:T", title="月份", format=MONTH_FORMAT),
+                alt.Tooltip("value:Q", title=unit or "数值", format=",.0f"),
+            ],
+        )
+    )
+    return _finish(chart, title, height)
+
+
+def trend_chart(frame: pd.DataFrame, title: str | None = None, unit: str = "", height: int = 260) -> alt.Chart:
+    """Reported values over time, with the year's target as a step line.
+
+    `frame` columns: month, value, target (NaN where there is none)."""
+    data = frame.assign(date=_month_dates(frame["month"]))
+    x = alt.X("date:T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30))
+    values = (
+        alt.Chart(data.dropna(subset=["value"]))
+        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=3, color=SERIES_COLOURS["实际"])
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=unit or None, scale=alt.Scale(zero=False)),
+            tooltip=[
+                alt.Tooltip("date:T", title="统计期", format=MONTH_FORMAT),
+                alt.Tooltip("value:Q", title=f"完成值（{unit}）" if unit else "完成值", format=",.2f"),
+            ],
+        )
+    )
+    target = (
+        alt.Chart(data.dropna(subset=["target"]))
+        .mark_line(interpolate="step-after", strokeDash=[6, 4], strokeWidth=2, color=SERIES_COLOURS["目标"])
+        .encode(x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="目标", format=",.2f")])
+    )
+    return _finish(target + values, title, height)
+
+
+def fleet_chart(frame: pd.DataFrame, title: str | None = None, height: int = 280) -> alt.Chart:
+    """Done / in progress / planned per category against the target and the pace.
+
+    `frame` columns: category, done, in_progress, planned, target, expected."""
+    stages = {"done": "已完成", "in_progress": "在建", "planned": "计划"}
+    long = frame.melt(id_vars=["category"], value_vars=list(stages), var_name="stage", value_name="ships")
+    long["stage"] = long["stage"].map(stages)
+    long["order"] = long["stage"].map({v: i for i, v in enumerate(stages.values())})
+    y = alt.Y("category:N", title=None, sort=list(frame["category"]), axis=alt.Axis(labelLimit=320))
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("ships:Q", title="艘", stack="zero"),
+            color=alt.Color(
+                "stage:N",
+                title=None,
+                scale=alt.Scale(domain=list(stages.values()), range=["#1f4e9c", "#7aa2d6", "#d6dde8"]),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("category:N", title="类别"), alt.Tooltip("stage:N", title="状态"),
+                     alt.Tooltip("ships:Q", title="艘")],
+        )
+    )
+    target = (
+        alt.Chart(frame)
+        .mark_tick(thickness=3, size=36, color=SERIES_COLOURS["目标"])
+        .encode(y=y, x="target:Q", tooltip=[alt.Tooltip("target:Q", title="目标（艘）")])
+    )
+    pace = (
+        alt.Chart(frame)
+        .mark_tick(thickness=3, size=36, color="#F9A825", strokeDash=[4, 2])
+        .encode(y=y, x="expected:Q", tooltip=[alt.Tooltip("expected:Q", title="序时进度（艘）", format=".1f")])
+    )
+    return _finish(bars + target + pace, title, height)
+
+
+def timeline_chart(frame: pd.DataFrame, title: str | None = None, height: int = 260) -> alt.Chart:
+    """Ships completed per month by category. `frame` columns: month, category, ship_name."""
+    data = frame.assign(date=_month_dates(frame["month"]))
+    chart = (
+        alt.Chart(data)
+        .mark_circle(size=220, opacity=0.85)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30)),
+            y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color("category:N", title=None, legend=None),
+            tooltip=[alt.Tooltip("ship_name:N", title="船名"), alt.Tooltip("category:N", title="类别"),
+                     alt.Tooltip("date:T", title="完成", format=MONTH_FORMAT)],
+        )
+    )
+    return _finish(chart, title, height)
+
+
+def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
+    """Departments × tasks coloured by light, each cell marked 牵/责 and the status.
+
+    `frame` columns: department, task (label, e.g. '8 提升通道运力投入强度'),
+    task_no, level (key), mark (text shown in the cell), detail (tooltip)."""
+    data = frame.assign(light=frame["level"].map(levels.label))
+    departments = list(dict.fromkeys(data["department"]))
+    tasks = list(dict.fromkeys(data.sort_values("task_no")["task"]))
+    x = alt.X("task:N", title=None, sort=tasks,
+              axis=alt.Axis(labelAngle=-45, labelLimit=260, orient="top", labelOverlap=False))
+    y = alt.Y("department:N", title=None, sort=departments, axis=alt.Axis(labelOverlap=False, labelLimit=200))
+    cells = (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("light:N", title="灯", scale=_light_scale()),
+            tooltip=[
+                alt.Tooltip("department:N", title="部门"),
+                alt.Tooltip("task:N", title="任务"),
+                alt.Tooltip("light:N", title="灯"),
+                alt.Tooltip("detail:N", title="情况"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(fontSize=15, fontWeight="bold")
+        .encode(
+            x=x,
+            y=y,
+            text="mark:N",
+            color=alt.condition(alt.datum.light == levels.label(levels.YELLOW), alt.value("#111827"), alt.value("white")),
+        )
+    )
+    chart = (cells + text).properties(width=alt.Step(64), height=alt.Step(40))
+    if title:
+        chart = chart.properties(title=title)
+    return (
+        chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=14, titleFontSize=14)
+        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=14, titleFontSize=14, orient="bottom")
+        .configure_title(font=FONT, fontSize=18, anchor="start")
+        .configure_view(strokeWidth=0)
+    )
