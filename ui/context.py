@@ -191,6 +191,7 @@ def current() -> View | None:
 
 def require() -> View:
     """The current view, or a message and a stop when no data has been committed."""
+    shell.plan()  # routes the run through app.py first (ui.ensure_router)
     view = current()
     if view is None:
         st.info("还没有任何数据版本。请在“数据管理”页上传进度填报工作簿。")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import ensure_router
 from yzlogi.errors import PlanError
 from yzlogi.plan import Plan, load_plan
 
@@ -15,6 +16,7 @@ def _plan() -> Plan:
 
 def plan() -> Plan:
     """The checked plan; a broken plan file stops the app with its message."""
+    ensure_router()
     try:
         return _plan()
     except PlanError as exc:

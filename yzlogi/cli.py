@@ -184,6 +184,25 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from yzlogi import snapshot
+    from yzlogi.levels import ORDER, name
+
+    as_of = snapshot.parse_month(args.as_of) if args.as_of else None
+    shot = snapshot.take(_store(), args.version, as_of)
+    status = shot.status
+    if args.json:
+        _print_json(status.to_json())
+        return 0
+    counts = status.counts()["total"]
+    sample = "（示例数据）" if status.sample else ""
+    print(f"版本 {shot.version.id}{sample}，截至 {status.as_of.label}：" +
+          "，".join(f"{name(k)} {counts[k]}" for k in ORDER))
+    for alert in status.exceptions():
+        print(f"  [{name(alert.level)}] {alert.title}：{alert.why}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m yzlogi", description="渝中区现代物流三年行动计划 进度看板 命令行工具")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -221,6 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", default="", help="原因，如 6月数据有误")
     p.set_defaults(func=cmd_rollback)
 
+    p = commands.add_parser("status", help="计算并输出各项灯号（序时进度）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--as-of", metavar="YYYY-MM", help="截至月份，默认为该版本数据中的最新月份")
+    p.add_argument("--version", type=int, metavar="ID", help="版本号，默认为当前版本")
+    p.set_defaults(func=cmd_status)
+
     p = commands.add_parser("history", help="列出当前版本的切换历史（导入与回滚）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_history)
@@ -238,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (… | head): nothing left to say.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the CLI must never show a traceback
         print(f"内部错误（{type(exc).__name__}），操作未完成，已保存的数据未受影响。", file=sys.stderr)
         return EXIT_INTERNAL

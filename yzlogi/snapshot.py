@@ -1,0 +1,59 @@
+"""A snapshot: one version at one as-of month, with its status and its change
+digest against the version before it. What the command line reports and what
+a briefing records, so that what a meeting saw can be produced again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yzlogi.digest import Digest, compute_digest
+from yzlogi.errors import YzlogiError
+from yzlogi.model import Version, VersionData
+from yzlogi.months import Month
+from yzlogi.status import Status, compute_status, default_as_of
+from yzlogi.store import Store
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: Version
+    data: VersionData
+    as_of: Month
+    latest: Month  # the latest month in the version's data (the default as-of)
+    status: Status
+    previous: Version | None  # the version committed just before this one
+    digest: Digest  # this version against `previous`, at the same as-of
+
+
+def parse_month(text: str) -> Month:
+    """A --as-of argument (YYYY-MM), refused in Chinese when malformed."""
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise YzlogiError(f"月份“{text}”格式不对，应为 YYYY-MM，如 2026-06") from None
+
+
+def take(store: Store, version_id: int | None = None, as_of: Month | None = None) -> Snapshot:
+    """The snapshot of a version (default: the active one) at a month (default: its latest)."""
+    if version_id is None:
+        version = store.active_version()
+        if version is None:
+            raise YzlogiError("还没有任何数据版本，请先导入进度填报工作簿")
+    else:
+        version = store.version(version_id)
+    data = store.load(version.id)
+    latest = default_as_of(data)
+    month = latest if as_of is None else as_of
+    earlier = [v for v in store.versions() if v.id < version.id]
+    previous = max(earlier, key=lambda v: v.id) if earlier else None
+    old = store.load(previous.id) if previous is not None else None
+    plan = store.plan
+    return Snapshot(
+        version=version,
+        data=data,
+        as_of=month,
+        latest=latest,
+        status=compute_status(plan, data, month),
+        previous=previous,
+        digest=compute_digest(plan, old, data, month),
+    )
