@@ -6,7 +6,7 @@ pages/. Every page is a thin file that reads widgets, calls yzlogi and renders.
 
 import streamlit as st
 
-from ui import context, shell
+from ui import context, meeting, shell
 from ui.nav import PAGES
 
 st.set_page_config(
@@ -25,4 +25,6 @@ navigation = st.navigation(
 )
 st.sidebar.caption(f"{plan.short_title}（{plan.first_year}—{plan.last_year}年）进度看板")
 context.sidebar()
+meeting.mode_switch()
+meeting.controls(navigation.url_path or PAGES[0].url_path)  # the default page's path is ""
 navigation.run()

@@ -11,6 +11,7 @@ status, plan = view.status, view.plan
 st.title("年度指标")
 st.caption(f"数据截至 {view.as_of.label}；往年按当年12月计算，当年按序时进度计算，以后年度未开始。")
 
+render.alerts(status, "indicator", f"{status.current_year}年主要指标")
 render.table(views.indicator_matrix(status), column_config={"说明": st.column_config.TextColumn(width="large")})
 
 st.header("指标趋势")
@@ -25,7 +26,7 @@ trend = views.indicator_trend(plan, view.data, chosen.no, view.as_of)
 left, right = st.columns([3, 2])
 with left:
     if trend["value"].notna().any():
-        st.altair_chart(charts.trend_chart(trend, f"{chosen.no}. {chosen.name}", chosen.unit), width="stretch")
+        render.chart(charts.trend_chart(trend, f"{chosen.no}. {chosen.name}", chosen.unit))
     else:
         st.info("该指标截至所选月份还没有填报值。")
 with right:

@@ -13,6 +13,7 @@ st.caption(
     "目标为“年均开行”：每年按年目标考核，三年合计按年目标的3倍考核。"
     f"数据截至 {view.as_of.label}。"
 )
+render.alerts(status, "route", f"{status.current_year}年通道班次")
 render.table(views.route_summary(status), light_columns=("灯", "三年灯"))
 
 years = [y for y in plan.years if y <= status.current_year]
@@ -26,12 +27,12 @@ for item in status.routes:
     st.caption(row.light.text)
     left, right = st.columns([3, 2])
     with left:
-        st.altair_chart(
+        render.chart(
             charts.pace_chart(views.route_pace(status, plan, item.route, year), f"{year}年累计开行与序时进度", "班次"),
             width="stretch",
         )
     with right:
-        st.altair_chart(charts.monthly_bars(views.route_monthly(item), "每月开行班次", "班次"), width="stretch")
+        render.chart(charts.monthly_bars(views.route_monthly(item), "每月开行班次", "班次"))
     render.table(views.route_years_table(item))
     st.caption(item.light_3y.text)
 

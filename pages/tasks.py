@@ -14,7 +14,8 @@ st.caption(
     f"截至 {view.as_of.label}。格内文字：牵＝牵头单位，责＝责任单位；序＝序时推进，未＝未启动，"
     "滞＝滞后，完＝已完成，缺＝当月未报送。"
 )
-st.altair_chart(charts.heatmap(views.heatmap_frame(status, plan)), width="content")
+render.alerts(status, "task", "重点任务")
+render.chart(charts.heatmap(views.heatmap_frame(status, plan)), width="content")
 
 st.header("打开部门详情")
 names = [d.name for d in plan.departments]

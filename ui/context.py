@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import shell
+from ui import shell, urlstate
 from yzlogi.digest import Digest, compute_digest
 from yzlogi.errors import YzlogiError
 from yzlogi.model import Version, VersionData
@@ -145,24 +145,32 @@ def sidebar() -> None:
         return
     options = [ACTIVE] + [str(v.id) for v in all_versions]
     by_id = {str(v.id): v for v in all_versions}
+    urlstate.seed(VERSION_KEY, ACTIVE, lambda value: value in options)
+    if st.session_state[VERSION_KEY] not in options:  # a version list that changed under us
+        st.session_state[VERSION_KEY] = ACTIVE
     st.sidebar.selectbox(
         "数据版本",
         options,
         key=VERSION_KEY,
-        bind="query-params",
         format_func=lambda o: "当前版本" if o == ACTIVE else version_label(by_id[o]),
         help="选择历史版本可查看当时上传的数据（时间回溯）；默认显示当前版本。",
     )
+    urlstate.mirror(VERSION_KEY, st.session_state[VERSION_KEY], ACTIVE)
+
     version = _chosen_version(all_versions)
     latest = _default_as_of(version.id)
+    months = as_of_options(shell.plan(), latest)
+    urlstate.seed(AS_OF_KEY, LATEST, lambda value: value in months)
+    if st.session_state[AS_OF_KEY] not in months:  # a month beyond another version's data
+        st.session_state[AS_OF_KEY] = LATEST
     st.sidebar.selectbox(
         "截至月份",
-        as_of_options(shell.plan(), latest),
+        months,
         key=AS_OF_KEY,
-        bind="query-params",
         format_func=lambda o: f"最新（{latest.label}）" if o == LATEST else Month.parse(o).label,
         help="按该月末的序时进度计算各项灯号；晚于该月的数据不计入。",
     )
+    urlstate.mirror(AS_OF_KEY, st.session_state[AS_OF_KEY], LATEST)
 
 
 def current() -> View | None:

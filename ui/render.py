@@ -10,6 +10,7 @@ import streamlit as st
 
 from yzlogi import levels
 from yzlogi.status import Light
+from yzlogi.views import exceptions_table
 
 BADGE_COLOURS = {levels.GREEN: "green", levels.YELLOW: "yellow", levels.RED: "red", levels.GREY: "gray"}
 # Every ASCII punctuation character can be backslash-escaped in CommonMark; doing
@@ -42,8 +43,18 @@ def _cell_style(value: object) -> str:
     return ""
 
 
+def _meeting() -> bool:
+    # The key of ui.meeting.ON_KEY (ui.meeting imports this module, so not imported here).
+    return bool(st.session_state.get("meeting_on"))
+
+
 def table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",), **kwargs) -> None:
-    """A dataframe whose light columns are coloured cells (text marks kept)."""
+    """A dataframe whose light columns are coloured cells (text marks kept).
+
+    In meeting mode it is drawn as an HTML table, which takes the large type."""
+    if _meeting():
+        full_table(frame, light_columns)
+        return
     present = [c for c in light_columns if c in frame.columns]
     data = frame.style.map(_cell_style, subset=present) if present and not frame.empty else frame
     kwargs.setdefault("hide_index", True)
@@ -62,6 +73,27 @@ def full_table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",)) -
     if present and not frame.empty:
         styler = styler.map(_cell_style, subset=present)
     st.table(styler)
+
+
+def alerts(status, section: str, what: str) -> None:
+    """A page's red and yellow items first, each with its reason (or a line saying there are none)."""
+    frame = exceptions_table(status, section).drop(columns=["类别"])
+    if frame.empty:
+        st.success(f"{what}没有红灯或黄灯。")
+    else:
+        table(frame)
+
+
+def chart(chart, **kwargs) -> None:
+    """An Altair chart; in meeting mode with type large enough for the back of the room."""
+    if _meeting():
+        chart = (
+            chart.configure_axis(labelFontSize=20, titleFontSize=20)
+            .configure_legend(labelFontSize=20, titleFontSize=20, orient="bottom")
+            .configure_title(fontSize=26, anchor="start")
+        )
+    kwargs.setdefault("width", "stretch")
+    st.altair_chart(chart, **kwargs)
 
 
 def lines(items: list[str]) -> None:

@@ -69,8 +69,8 @@ def units(names) -> str:
 # --- 总览 ----------------------------------------------------------------------
 
 
-def exceptions_table(status: Status) -> pd.DataFrame:
-    """Every red then yellow item with its reason and who answers for it."""
+def exceptions_table(status: Status, section: str | None = None) -> pd.DataFrame:
+    """Every red then yellow item (of one section, or all) with its reason and who answers for it."""
     return pd.DataFrame(
         [
             {
@@ -81,6 +81,7 @@ def exceptions_table(status: Status) -> pd.DataFrame:
                 "牵头单位": units(alert.departments),
             }
             for alert in status.exceptions()
+            if section is None or alert.section == section
         ],
         columns=["灯", "类别", "事项", "原因", "牵头单位"],
     )

@@ -26,6 +26,12 @@ def expected(tmp_path):
     return at
 
 
+def _frame(at, column, nth=0):
+    """The nth dataframe on the page that has `column`."""
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    return frames[nth]
+
+
 def _metrics(at):
     return {m.label: m.value for m in at.metric}
 
@@ -59,7 +65,9 @@ def test_sample_banner_and_shared_sidebar_on_every_data_page(app):
 def test_indicators_page_matrix_equals_status(app, expected):
     status = expected()
     at = app("pages/indicators.py")
-    matrix = at.dataframe[0].value
+    alerts = at.dataframe[0].value
+    assert list(alerts["事项"]) == [a.title for a in status.exceptions() if a.section == "indicator"]
+    matrix = _frame(at, "序号")
     assert len(matrix) == 8 * 3
     for item in status.indicators:
         row = matrix[(matrix["序号"] == item.no) & (matrix["年度"] == f"{item.year}年")].iloc[0]
@@ -71,7 +79,8 @@ def test_indicators_page_matrix_equals_status(app, expected):
 def test_routes_page_summary_equals_status(app, expected):
     status = expected()
     at = app("pages/routes.py")
-    summary = at.dataframe[0].value.set_index("线路")
+    assert list(at.dataframe[0].value["事项"]) == [a.title for a in status.exceptions() if a.section == "route"]
+    summary = _frame(at, "线路").set_index("线路")
     for route in status.routes:
         year = route.year(2026)
         assert summary.loc[route.route, "2026年累计"] == str(year.actual_ytd)
@@ -84,24 +93,25 @@ def test_routes_page_summary_equals_status(app, expected):
 def test_fleet_page_counts_equal_status(app, expected):
     status = expected()
     at = app("pages/fleet.py")
-    table = at.dataframe[0].value.set_index("类别")
+    table = _frame(at, "已完成").set_index("类别")
     for item in status.fleet:
         assert (table.loc[item.category, "已完成"], table.loc[item.category, "在建"],
                 table.loc[item.category, "计划"]) == (item.done, item.in_progress, item.planned)
         assert table.loc[item.category, "灯"] == light_text(item.light)
-    ships = at.dataframe[1].value
+    ships = _frame(at, "船名")
     assert len(ships) == sum(len(f.ships) for f in status.fleet)
 
 
 def test_tasks_page_department_summary_equals_status(app, expected):
     status = expected()
     at = app("pages/tasks.py")
-    summary = at.dataframe[0].value.set_index("部门")
+    assert list(at.dataframe[0].value["事项"]) == [a.title for a in status.exceptions() if a.section == "task"]
+    summary = _frame(at, "部门").set_index("部门")
     for department in PLAN.departments:
         detail = department_status(status, PLAN, department.name)
         assert summary.loc[department.name, "牵头任务"] == len(detail.led_tasks)
         assert summary.loc[department.name, "未报送"] == len(detail.missing)
-    overview = at.dataframe[1].value.set_index("序号")
+    overview = _frame(at, "序号").set_index("序号")
     assert [overview.loc[t.no, "灯"] for t in status.tasks] == [light_text(t.light) for t in status.tasks]
 
 
