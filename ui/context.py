@@ -145,7 +145,7 @@ def sidebar() -> None:
         return
     options = [ACTIVE] + [str(v.id) for v in all_versions]
     by_id = {str(v.id): v for v in all_versions}
-    urlstate.seed(VERSION_KEY, ACTIVE, lambda value: value in options)
+    urlstate.adopt(VERSION_KEY, ACTIVE, lambda text: text if text in options else None)
     if st.session_state[VERSION_KEY] not in options:  # a version list that changed under us
         st.session_state[VERSION_KEY] = ACTIVE
     st.sidebar.selectbox(
@@ -155,12 +155,13 @@ def sidebar() -> None:
         format_func=lambda o: "当前版本" if o == ACTIVE else version_label(by_id[o]),
         help="选择历史版本可查看当时上传的数据（时间回溯）；默认显示当前版本。",
     )
-    urlstate.mirror(VERSION_KEY, st.session_state[VERSION_KEY], ACTIVE)
+    chosen = st.session_state[VERSION_KEY]
+    urlstate.mirror(VERSION_KEY, None if chosen == ACTIVE else chosen)
 
     version = _chosen_version(all_versions)
     latest = _default_as_of(version.id)
     months = as_of_options(shell.plan(), latest)
-    urlstate.seed(AS_OF_KEY, LATEST, lambda value: value in months)
+    urlstate.adopt(AS_OF_KEY, LATEST, lambda text: text if text in months else None)
     if st.session_state[AS_OF_KEY] not in months:  # a month beyond another version's data
         st.session_state[AS_OF_KEY] = LATEST
     st.sidebar.selectbox(
@@ -170,7 +171,8 @@ def sidebar() -> None:
         format_func=lambda o: f"最新（{latest.label}）" if o == LATEST else Month.parse(o).label,
         help="按该月末的序时进度计算各项灯号；晚于该月的数据不计入。",
     )
-    urlstate.mirror(AS_OF_KEY, st.session_state[AS_OF_KEY], LATEST)
+    month = st.session_state[AS_OF_KEY]
+    urlstate.mirror(AS_OF_KEY, None if month == LATEST else month)
 
 
 def current() -> View | None:

@@ -54,14 +54,13 @@ def is_on() -> bool:
 
 def mode_switch() -> None:
     """The sidebar switch into meeting mode, kept in the URL (?mode=meeting)."""
-    if ON_KEY not in st.session_state:
-        st.session_state[ON_KEY] = st.query_params.get(MODE_KEY) == MEETING
+    urlstate.adopt(ON_KEY, False, lambda text: True if text == MEETING else None, param=MODE_KEY)
     st.sidebar.toggle(
         "会议模式",
         key=ON_KEY,
         help="大字号、隐藏侧边栏，按 总览 → 年度指标 → 通道班次 → 船舶更新 → 部门任务 自动翻页。",
     )
-    urlstate.mirror(MODE_KEY, MEETING if is_on() else None, None)
+    urlstate.mirror(MODE_KEY, MEETING if is_on() else None)
 
 
 def _leave() -> None:
@@ -94,13 +93,12 @@ def controls(current: str) -> None:
         return
     st.html(STYLE)
     bar = st.columns([1.1, 1.1, 1.1, 3.2, 1.6, 1.4], vertical_alignment="center")
-    urlstate.seed(SECONDS_KEY, str(meeting.DEFAULT_SECONDS), str.isdigit)
-    if isinstance(st.session_state[SECONDS_KEY], str):  # seeded from the URL: the widget holds an int
-        st.session_state[SECONDS_KEY] = meeting.clamp_seconds(int(st.session_state[SECONDS_KEY]))
+    urlstate.adopt(SECONDS_KEY, meeting.DEFAULT_SECONDS,
+                   lambda text: meeting.clamp_seconds(int(text)) if text.isdigit() else None)
     seconds = bar[4].number_input(
         "翻页间隔（秒）", min_value=meeting.MIN_SECONDS, max_value=meeting.MAX_SECONDS, step=5, key=SECONDS_KEY,
     )
-    urlstate.mirror(SECONDS_KEY, str(seconds), str(meeting.DEFAULT_SECONDS))
+    urlstate.mirror(SECONDS_KEY, None if seconds == meeting.DEFAULT_SECONDS else str(seconds))
     walk = _walk(current, meeting.clamp_seconds(seconds))
     if bar[0].button("上一页", icon=":material/skip_previous:", key="meeting_prev", width="stretch"):
         st.session_state[WALK_KEY] = walk.advance(clock(), -1)
