@@ -20,5 +20,6 @@ FLEET = PageSpec("pages/fleet.py", "船舶更新", ":material/directions_boat:",
 TASKS = PageSpec("pages/tasks.py", "部门任务", ":material/grid_view:", "tasks")
 DEPARTMENT = PageSpec("pages/department.py", "部门详情", ":material/apartment:", "department")
 PLAN = PageSpec("pages/plan.py", "计划总览", ":material/menu_book:", "plan")
+DATA = PageSpec("pages/data.py", "数据管理", ":material/upload_file:", "data")
 
-PAGES: tuple[PageSpec, ...] = (OVERVIEW, INDICATORS, ROUTES, FLEET, TASKS, DEPARTMENT, PLAN)
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, INDICATORS, ROUTES, FLEET, TASKS, DEPARTMENT, PLAN, DATA)

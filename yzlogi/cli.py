@@ -203,6 +203,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_passcode(args: argparse.Namespace) -> int:
+    from yzlogi.access import ENV_VAR, hash_passcode
+
+    if args.stdin:
+        passcode = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        passcode = getpass.getpass("请输入上传口令：")
+        if getpass.getpass("请再次输入：") != passcode:
+            raise YzlogiError("两次输入的口令不一致，未生成。")
+    encoded = hash_passcode(passcode)
+    print(encoded)
+    print(f"请将上面一行写入 .streamlit/secrets.toml 的 [upload] passcode_hash，或设为环境变量 {ENV_VAR}，"
+          "然后重启看板。", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m yzlogi", description="渝中区现代物流三年行动计划 进度看板 命令行工具")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -249,6 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("history", help="列出当前版本的切换历史（导入与回滚）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_history)
+
+    p = commands.add_parser("passcode", help="生成上传口令的哈希（写入 secrets.toml 或环境变量）")
+    p.add_argument("--stdin", action="store_true", help="从标准输入读取口令（一行），不提示")
+    p.set_defaults(func=cmd_passcode)
     return parser
 
 

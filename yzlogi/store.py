@@ -685,6 +685,25 @@ def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_pandas_type)
 
 
+_ARROW_TYPES = {"INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "VARCHAR": pa.string(),
+                "BOOLEAN": pa.bool_()}
+
+
+def preview_data(parsed: ParsedWorkbook) -> VersionData:
+    """An upload not yet committed as VersionData (version None), typed and ordered
+    as Store.load would return it once committed: the change digest before commit."""
+    frames = {}
+    for sheet in WORKBOOK:
+        schema = pa.schema([(name, _ARROW_TYPES[sql_type]) for name, sql_type in sheet.stored_columns()])
+        table = parsed.tables.get(sheet.key)
+        if table is None:
+            table = schema.empty_table()
+        else:
+            table = table.select(schema.names).cast(schema).sort_by("row")
+        frames[sheet.key] = frame_from_arrow(table)
+    return VersionData(version=None, **frames)
+
+
 _EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
 
 

@@ -1,0 +1,19 @@
+"""数据管理 — template, upload (report, change digest, confirm), history, time travel, rollback.
+
+Viewing is open to everyone; uploading and rollback need the upload passcode.
+"""
+
+import streamlit as st
+
+from ui import access, history, shell, upload
+
+shell.plan()  # routes the run through app.py first (ui.ensure_router)
+history.follow_view_request()
+
+st.title("数据管理")
+upload.show_flashes()
+upload.template_section()
+st.header("上传口令")
+unlocked = access.panel()
+upload.section(unlocked)
+history.section(unlocked)

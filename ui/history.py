@@ -1,0 +1,151 @@
+"""Version history on the 数据管理 page: every version, time travel, original files,
+rollback (with a confirmation step), and the activations log.
+
+Viewing a version sets the sidebar's version selector (key "v", kept in the URL
+as ?v=ID) from a callback, before the sidebar renders, then opens 总览.
+A rollback, like a commit, re-checks the unlock at the moment it acts.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from ui import access, context, render
+from ui.nav import OVERVIEW
+from ui.upload import GENERIC_ERROR, flash
+from yzlogi.errors import YzlogiError
+from yzlogi.model import InputFile, Version
+from yzlogi.review import history_frame, versions_frame
+from yzlogi.store import Activation
+
+PICK_KEY = "data_pick"
+TARGET_KEY = "_data_rollback_target"
+REQUEST_KEY = "_data_rollback_request"
+GOTO_KEY = "_data_goto_overview"
+NOT_UNLOCKED = "本会话尚未解锁或解锁已失效，未回滚，当前数据未改变。请重新输入上传口令。"
+
+log = logging.getLogger(__name__)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _history(token: str) -> list[Activation]:
+    return context.store().history()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _files(version_id: int) -> list[InputFile]:
+    # A version's files never change; kept so that reruns do not re-read them.
+    return context.store().files_of(version_id)
+
+
+def _view(version: Version) -> None:
+    st.session_state[context.VERSION_KEY] = context.ACTIVE if version.active else str(version.id)
+    st.session_state[GOTO_KEY] = True
+
+
+def _choose_rollback(version_id: int | None) -> None:
+    if version_id is None:
+        st.session_state.pop(TARGET_KEY, None)
+    else:
+        st.session_state[TARGET_KEY] = version_id
+
+
+def _request_rollback(version_id: int, token: str) -> None:
+    st.session_state[REQUEST_KEY] = (version_id, token)
+
+
+def follow_view_request() -> None:
+    """Open 总览 after 在各页查看此版本 (the sidebar already shows the version)."""
+    if st.session_state.pop(GOTO_KEY, False):
+        st.switch_page(OVERVIEW.path)
+
+
+def section(unlocked: bool) -> None:
+    """The history section; rolling back needs `unlocked`."""
+    request = st.session_state.pop(REQUEST_KEY, None)
+    if request is not None:
+        _rollback(*request)
+    st.header("版本历史")
+    versions = context.versions()
+    if not versions:
+        st.info("还没有任何数据版本。")
+        return
+    render.table(versions_frame(versions), light_columns=())
+    by_id = {v.id: v for v in versions}
+    ids = sorted(by_id, reverse=True)
+    picked = st.selectbox("选择一个版本", ids, key=PICK_KEY, format_func=lambda i: context.version_label(by_id[i]))
+    version = by_id.get(picked) or by_id[ids[0]]
+    _actions(version, unlocked)
+    st.subheader("切换历史")
+    st.caption("每次导入、回滚都记入此处，从不删除。")
+    render.table(history_frame(_history(context.store().state_token())), light_columns=())
+
+
+def _actions(version: Version, unlocked: bool) -> None:
+    st.button("在各页查看此版本", key="data_view", on_click=_view, args=(version,), icon=":material/history:",
+              help="在侧边栏“数据版本”中选中此版本，并打开总览页；各页都显示此版本的数据。")
+    try:
+        files = _files(version.id)
+    except YzlogiError as exc:
+        st.error(str(exc))
+        files = []
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        log.exception("reading the files of version %s failed", version.id)
+        st.error(GENERIC_ERROR)
+        files = []
+    for position, file in enumerate(files):
+        st.download_button(f"下载原始文件：{file.name}", file.data, file_name=file.name, key=f"data_file_{position}",
+                           icon=":material/download:", on_click="ignore")
+    if version.active:
+        st.caption(f"版本 {version.id} 是当前版本。")
+        return
+    if not unlocked:
+        st.caption("回滚到此版本需要先输入上传口令解锁。")
+        return
+    if st.session_state.get(TARGET_KEY) != version.id:
+        st.button(f"回滚到版本 {version.id}…", key="data_rollback", on_click=_choose_rollback, args=(version.id,),
+                  icon=":material/undo:")
+        return
+    active = next((v for v in context.versions() if v.active), None)
+    with st.form("data_rollback_form"):
+        st.warning(f"确认把当前版本从 v{active.id if active else '—'} 切换为 v{version.id}"
+                   f"（{context.version_label(version)}）？此次切换会记入切换历史，之后仍可再切换回去。")
+        st.text_input("操作人（必填，记入切换历史）", key="data_rollback_by", max_chars=40)
+        st.text_input("回滚原因（选填）", key="data_rollback_note", max_chars=200)
+        confirm, cancel = st.columns(2)
+        with confirm:
+            st.form_submit_button("确认回滚", key="data_rollback_confirm", type="primary",
+                                  on_click=_request_rollback, args=(version.id, context.store().state_token()))
+        with cancel:
+            st.form_submit_button("取消", key="data_rollback_cancel", on_click=_choose_rollback, args=(None,))
+
+
+def _rollback(version_id: int, token_then: str) -> None:
+    """Make `version_id` active, re-checking access and the active version right now."""
+    if not access.unlocked():
+        st.error(NOT_UNLOCKED)
+        return
+    by = (st.session_state.get("data_rollback_by") or "").strip()
+    note = (st.session_state.get("data_rollback_note") or "").strip()
+    if not by:
+        st.error("请填写操作人姓名后再确认回滚。")
+        return
+    store = context.store()
+    if store.state_token() != token_then:
+        st.warning("在您确认之前，其他人已更改了当前版本，未回滚。请查看最新的版本历史后再操作。")
+        return
+    try:
+        version = store.rollback(version_id, by=by, note=note)
+    except YzlogiError as exc:
+        st.error(str(exc))
+        return
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        log.exception("rolling back to version %s failed", version_id)
+        st.error(GENERIC_ERROR)
+        return
+    log.info("rolled back to version %s from the web page", version.id)
+    _choose_rollback(None)
+    flash("success", f"已切换到版本 {version.id}，此次回滚已记入切换历史。各页面在下次刷新时显示该版本。")
+    st.rerun()

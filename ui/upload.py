@@ -1,0 +1,231 @@
+"""Upload on the 数据管理 page: template, files, validation report, change digest, commit.
+
+An upload is read and checked once per distinct set of files and active version
+(the review is kept in session state); nothing is stored until the official
+confirms with a name, and the confirmation is honoured only if the session is
+still unlocked and the active version is still the one the digest was computed
+against at that moment.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime
+
+import streamlit as st
+
+from ui import access, context, render, shell
+from yzlogi.errors import YzlogiError
+from yzlogi.model import InputFile, upload_sha256
+from yzlogi.review import (
+    REPORT_FILE_NAME,
+    TEMPLATE_FILE_NAME,
+    Review,
+    report_frame,
+    report_summary,
+    report_xlsx,
+    review,
+)
+from yzlogi.store import DuplicateUpload, WorkbookHasErrors, duplicate_message
+from yzlogi.template import write_template
+from yzlogi.workbook import read_workbook
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOADER_KEY = "data_upload"  # + the round: a new round empties the uploader after a commit
+ROUND_KEY = "_data_upload_round"
+REVIEW_KEY = "_data_review"
+COMMIT_REQUEST_KEY = "_data_commit_request"
+FLASH_KEY = "_data_flash"
+GENERIC_ERROR = "处理时发生内部错误，操作未完成，已保存的数据未受影响。请重试；如仍出错，请联系系统管理员查看服务器日志。"
+NOT_UNLOCKED = "本会话尚未解锁或解锁已失效，未导入，当前数据未改变。请重新输入上传口令。"
+
+log = logging.getLogger(__name__)
+
+
+# --- messages that survive a rerun ---------------------------------------------------
+
+
+def flash(kind: str, text: str) -> None:
+    """Show `text` (success | info | error) at the top of the page's next run."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flashes() -> None:
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        {"success": st.success, "info": st.info, "error": st.error}[kind](text)
+
+
+# --- the template -------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _template_bytes() -> bytes:
+    buffer = io.BytesIO()
+    write_template(buffer, shell.plan())
+    return buffer.getvalue()
+
+
+def template_section() -> None:
+    st.header("填报模板")
+    st.markdown("下载填报模板，在 Excel 或 WPS 中填写后在下方上传。也可以每个工作表另存为一个 CSV 文件，一起上传。")
+    st.download_button("下载填报模板（进度填报模板.xlsx）", _template_bytes(), file_name=TEMPLATE_FILE_NAME,
+                       mime=XLSX_MIME, key="data_template", icon=":material/download:", on_click="ignore")
+
+
+# --- uploading ----------------------------------------------------------------------
+
+
+def _request_commit(token: str) -> None:
+    # Runs before the script: remembers which active version the confirmed digest was against.
+    st.session_state[COMMIT_REQUEST_KEY] = token
+
+
+def section(unlocked: bool) -> None:
+    """The upload section; uploading needs `unlocked` (the page checked access.panel())."""
+    request = st.session_state.pop(COMMIT_REQUEST_KEY, None)
+    st.header("上传进度数据")
+    if not unlocked:
+        if request is not None:
+            st.error(NOT_UNLOCKED)
+        st.caption("解锁后可在此上传填报工作簿。")
+        return
+    round_ = st.session_state.setdefault(ROUND_KEY, 0)
+    uploaded = st.file_uploader(
+        "上传填报工作簿（.xlsx / .xls / .ods），或每个工作表一个 CSV 文件",
+        accept_multiple_files=True,
+        key=f"{UPLOADER_KEY}_{round_}",
+        help="一个工作簿包含全部工作表；或每个工作表另存为一个 CSV 文件（UTF-8 或 GB18030 编码）后一起上传。",
+    )
+    if not uploaded:
+        st.session_state.pop(REVIEW_KEY, None)
+        return
+    files = [InputFile(f.name, f.getvalue()) for f in uploaded]
+    current = _review(files)
+    if current is None:
+        return
+    _show_review(current)
+    if current.committable:
+        _commit_form()
+        if request is not None:
+            _commit(current, request)
+
+
+def _review(files: list[InputFile]) -> Review | None:
+    """The review of these files against the active version, computed once per (files, active)."""
+    store = context.store()
+    token = store.state_token()
+    identity = (tuple(f.name for f in files), upload_sha256(files), token)
+    kept = st.session_state.get(REVIEW_KEY)
+    if kept is not None and kept[0] == identity:
+        return kept[1]
+    names = "、".join(f.name for f in files)
+    with st.status(f"正在读取和校验：{names}", expanded=True) as status:
+        try:
+            st.write("读取文件并逐行校验……")
+            parsed = read_workbook(files, shell.plan())
+            st.write(f"校验完成：错误 {parsed.error_count} 处，提醒 {parsed.warning_count} 处。")
+            versions = context.versions()
+            active = next((v for v in versions if v.active), None)
+            if parsed.ok:
+                st.write("与当前版本比较，计算变化摘要……")
+            result = review(shell.plan(), parsed, versions,
+                            context.version_data(active.id) if active is not None else None)
+        except YzlogiError as exc:
+            status.update(label="无法读取上传的文件", state="error", expanded=False)
+            st.error(str(exc))
+            return None
+        except Exception:  # noqa: BLE001 - never a traceback on the page
+            log.exception("reviewing an upload failed (%s)", names)
+            status.update(label="无法读取上传的文件", state="error", expanded=False)
+            st.error(GENERIC_ERROR)
+            return None
+        state = "complete" if parsed.ok else "error"
+        status.update(label=f"读取和校验完成：{names}", state=state, expanded=False)
+    st.session_state[REVIEW_KEY] = (identity, result)
+    return result
+
+
+def _show_review(current: Review) -> None:
+    parsed = current.parsed
+    st.subheader("校验报告")
+    errors, warnings = st.columns(2)
+    errors.metric("错误", parsed.error_count)
+    warnings.metric("提醒", parsed.warning_count)
+    summary = report_summary(parsed)
+    for line in summary[1:]:
+        st.warning(line)
+    frame = report_frame(parsed)
+    if frame.empty:
+        st.success("没有发现错误或提醒。")
+    else:
+        render.table(frame, light_columns=())
+    st.download_button("下载校验报告（xlsx）", report_xlsx(parsed, datetime.now().replace(microsecond=0)),
+                       file_name=REPORT_FILE_NAME, mime=XLSX_MIME, key="data_report_download",
+                       icon=":material/download:", on_click="ignore")
+    if not parsed.ok:
+        st.error(f"{WorkbookHasErrors(parsed.error_count)} 请按校验报告修改后重新上传。")
+        return
+    if current.duplicate_of is not None:
+        st.info(duplicate_message(current.duplicate_of))
+        return
+    st.subheader("变化摘要")
+    against = current.against
+    st.caption(
+        f"导入后与当前版本 v{against.id} 相比的变化（按 {current.digest.as_of.label} 计算灯号）。确认无误后再导入。"
+        if against is not None else "这将是第一个版本。"
+    )
+    st.markdown(digest_markdown(current.digest.lines()))
+
+
+def digest_markdown(lines: list[str]) -> str:
+    """Digest lines as a nested Markdown list, each line's text made inert."""
+    out = []
+    for line in lines:
+        if line.startswith("  "):
+            out.append(f"    - {render.escape_md(line.strip())}")
+        else:
+            out.append(f"- {render.escape_md(line)}")
+    return "\n".join(out)
+
+
+def _commit_form() -> None:
+    token = context.store().state_token()
+    with st.form("data_commit_form"):
+        st.text_input("导入人（必填，记入版本历史）", key="data_by", max_chars=40)
+        st.text_input("备注（选填，如：2026年6月数据）", key="data_note", max_chars=200)
+        st.form_submit_button("确认导入为新的当前版本", key="data_commit", type="primary",
+                              icon=":material/cloud_upload:", on_click=_request_commit, args=(token,))
+
+
+def _commit(current: Review, token_then: str) -> None:
+    """Commit the reviewed upload, re-checking access and the active version right now."""
+    if not access.unlocked():
+        st.error(NOT_UNLOCKED)
+        return
+    by = (st.session_state.get("data_by") or "").strip()
+    note = (st.session_state.get("data_note") or "").strip()
+    if not by:
+        st.error("请填写导入人姓名后再确认导入。")
+        return
+    store = context.store()
+    if store.state_token() != token_then:
+        st.warning("在您确认之前，其他人已更新了当前版本。上面的变化摘要已按新的当前版本重新计算，请核对后再次确认。")
+        return
+    try:
+        version = store.commit(current.parsed, by=by, note=note)
+    except DuplicateUpload as exc:
+        st.info(str(exc))
+        return
+    except YzlogiError as exc:
+        st.error(str(exc))
+        return
+    except Exception:  # noqa: BLE001 - never a traceback on the page
+        log.exception("committing an upload failed")
+        st.error(GENERIC_ERROR)
+        return
+    log.info("version %s committed from the web page", version.id)
+    flash("success", f"已导入为版本 {version.id}，并已设为当前版本。各页面在下次刷新时显示新数据。")
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.session_state.pop(REVIEW_KEY, None)
+    st.rerun()
