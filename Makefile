@@ -9,9 +9,9 @@ PORT   ?= 8501
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test system-deps bench clean
+.PHONY: run test system-deps run-deps bench clean
 
-run: $(VENV)/.app
+run: $(VENV)/.app run-deps
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.dev system-deps
@@ -19,6 +19,10 @@ test: $(VENV)/.dev system-deps
 
 system-deps:
 	@bash scripts/system-deps.sh
+
+# Only the PDF briefing's CJK font (fonts-noto-cjk), when missing.
+run-deps:
+	@bash scripts/system-deps.sh run
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/run.py

@@ -5,13 +5,17 @@
 # the browser and in PDF briefings), LibreOffice Calc (tests convert workbooks to
 # .xls/.ods the way an official's office suite writes them) and poppler-utils
 # (pdftotext reads the PDF briefing back).
+# `system-deps.sh run` installs only what the app itself needs (`make run`): the
+# CJK font the PDF briefing embeds, at the path yzlogi/fonts.py looks for.
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
-command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+if [ "${1:-}" != "run" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -221,6 +221,42 @@ def cmd_passcode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from yzlogi import briefing, snapshot
+
+    as_of = snapshot.parse_month(args.as_of) if args.as_of else None
+    store = _store()
+    shot = snapshot.take(store, args.version, as_of)
+    data = briefing.build(shot, store.plan, args.format)
+    path = Path(args.output)
+    if path.is_dir():
+        path = path / briefing.file_name(shot.version.id, shot.as_of, args.format)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise YzlogiError(_write_error(path, exc)) from None
+    export = store.record_export(shot.version.id, shot.as_of, args.format, data, by=args.by, via="cli")
+    print(f"已生成{briefing.TITLES[args.format]}：{path}（{briefing.as_of_text(shot)}，数据版本 v{shot.version.id}，"
+          f"{len(data):,} 字节，SHA-256 {export.sha256[:16]}…），已记入导出记录 {export.id}。")
+    return 0
+
+
+def cmd_exports(args: argparse.Namespace) -> int:
+    exports = _store().exports()
+    if args.json:
+        _print_json([e.to_json() for e in exports])
+        return 0
+    if not exports:
+        print("还没有导出记录。")
+        return 0
+    for e in exports:
+        print(f"{e.id}. {e.at:%Y-%m-%d %H:%M}  {e.format}  版本 {e.version_id}  截至 {e.as_of}  {e.by}  "
+              f"{'命令行' if e.via == 'cli' else '网页'}  SHA-256 {e.sha256[:16]}…")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m yzlogi", description="渝中区现代物流三年行动计划 进度看板 命令行工具")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -267,6 +303,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("history", help="列出当前版本的切换历史（导入与回滚）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_history)
+
+    p = commands.add_parser("briefing", help="导出会议材料：推进情况汇总表（xlsx）或会议简报（pdf），并记入导出记录")
+    p.add_argument("--format", required=True, choices=("xlsx", "pdf"), help="xlsx：推进情况汇总表；pdf：会议简报")
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="保存路径；为文件夹时使用默认文件名")
+    p.add_argument("--version", type=int, metavar="ID", help="版本号，默认为当前版本")
+    p.add_argument("--as-of", metavar="YYYY-MM", help="截至月份，默认为该版本数据中的最新月份")
+    p.add_argument("--by", default=_default_by(), help="导出人，默认为当前系统用户名")
+    p.set_defaults(func=cmd_briefing)
+
+    p = commands.add_parser("exports", help="列出会议材料的导出记录")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_exports)
 
     p = commands.add_parser("passcode", help="生成上传口令的哈希（写入 secrets.toml 或环境变量）")
     p.add_argument("--stdin", action="store_true", help="从标准输入读取口令（一行），不提示")

@@ -138,6 +138,37 @@ class Activation:
 
 
 @dataclass(frozen=True)
+class Export:
+    """One briefing handed out: which version at which as-of month, in which format,
+    and the sha256 of its bytes, so it can be produced again and compared."""
+
+    id: int
+    at: datetime
+    by: str
+    version_id: int
+    as_of: str  # YYYY-MM
+    format: str  # xlsx | pdf
+    sha256: str
+    size: int
+    via: str  # cli | web
+    program: str  # the yzlogi version that produced the bytes
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(timespec="seconds"),
+            "by": self.by,
+            "version_id": self.version_id,
+            "as_of": self.as_of,
+            "format": self.format,
+            "sha256": self.sha256,
+            "size": self.size,
+            "via": self.via,
+            "program": self.program,
+        }
+
+
+@dataclass(frozen=True)
 class ImportOutcome:
     """What an import did: a new version, a duplicate of an old one, or nothing (errors)."""
 
@@ -394,6 +425,36 @@ class Store:
         with self._reading() as con:
             rows = con.execute(statement("versions", "history")).fetchall()
         return [Activation(*row) for row in rows]
+
+    def record_export(self, version_id: int, as_of: object, fmt: str, data: bytes, by: str = "",
+                      via: str = "", at: datetime | None = None) -> Export:
+        """Record an export of a briefing (the exports table is created on first use)."""
+        from yzlogi import __version__
+        from yzlogi.months import Month
+
+        if fmt not in ("xlsx", "pdf"):  # briefing.FORMATS; the table's CHECK says the same
+            raise ValueError(f"unknown export format {fmt!r}")
+        self.ensure_ready()
+        month = str(Month.parse(str(as_of)))
+        values = [version_id, month, fmt, hashlib.sha256(data).hexdigest(), len(data), via, __version__]
+        by = by.strip() or UNSIGNED
+        at = (at or datetime.now()).replace(microsecond=0)
+        with self._writing() as con:
+            _version(con, version_id)
+            with _transaction(con):
+                con.execute(statement("exports", "create_table"))
+                export_id = con.execute(statement("exports", "next_id")).fetchone()[0]
+                con.execute(statement("exports", "insert"), [export_id, at, by, *values])
+            con.execute("CHECKPOINT")
+        return Export(export_id, at, by, *values)
+
+    def exports(self) -> list[Export]:
+        """Every recorded export, oldest first."""
+        self.ensure_ready()
+        with self._reading() as con:
+            if not con.execute(statement("exports", "has_table")).fetchone()[0]:
+                return []
+            return [Export(*row) for row in con.execute(statement("exports", "exports")).fetchall()]
 
     def issues(self, version_id: int) -> list[Issue]:
         """The warnings the upload of a version carried when it was committed."""
