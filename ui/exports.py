@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def briefing_bytes(_store: Store, _plan: Plan, version_id: int, as_of: str, fmt: str) -> bytes:
-    """The briefing of a version at a month, made once per (version, as-of, format)."""
+def briefing_bytes(_store: Store, _plan: Plan, folder: str, version_id: int, as_of: str, fmt: str) -> bytes:
+    """The briefing of a version at a month, made once per (data folder, version, as-of, format)."""
     shot = snapshot.take(_store, version_id, Month.parse(as_of))
     return briefing.build(shot, _plan, fmt)
 
@@ -43,7 +43,7 @@ def producer(store: Store, plan: Plan, version_id: int, as_of: str, fmt: str) ->
     failure to record is logged rather than withholding the file from a meeting."""
 
     def produce() -> bytes:
-        data = briefing_bytes(store, plan, version_id, as_of, fmt)
+        data = briefing_bytes(store, plan, str(store.folder), version_id, as_of, fmt)
         try:
             store.record_export(version_id, as_of, fmt, data, via=VIA)
         except YzlogiError:
