@@ -61,7 +61,9 @@ def _face(path: str) -> Face:
 
     file = Path(path)
     try:
-        if file.read_bytes()[:4] == b"ttcf":
+        with file.open("rb") as handle:
+            collection = handle.read(4) == b"ttcf"
+        if collection:
             fonts = TTCollection(file, lazy=True).fonts
         else:
             fonts = [TTFont(file, lazy=True)]

@@ -182,3 +182,12 @@ def test_the_xlsx_and_pdf_of_one_snapshot_name_the_same_month_and_version(store,
     assert briefing.file_name(2, shot.as_of, "pdf") == "会议简报_2026年10月_v2.pdf"
     assert briefing.file_name(2, shot.as_of, "xlsx") == "推进情况汇总表_2026年10月_v2.xlsx"
     assert io.BytesIO(briefing.build_xlsx(shot, store.plan)).read(2) == b"PK"
+
+
+def test_a_font_named_by_the_environment_is_embedded_instead(store, shot, monkeypatch):
+    """YZLOGI_CJK_FONT: a collection's Simplified Chinese face is picked (here Noto Serif CJK's)."""
+    monkeypatch.setenv(FONT_ENV, "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    pdf = briefing.build_pdf(shot, store.plan)
+    out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert {line.split()[0].split("+")[1] for line in out.splitlines()[2:]} == {"NotoSerifCJKSC"}
+    assert "数据截至2026年10月" in text_of(pdf)[0]
