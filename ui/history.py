@@ -1,8 +1,9 @@
 """Version history on the 数据管理 page: every version, time travel, original files,
 rollback (with a confirmation step), and the activations log.
 
-Viewing a version sets the sidebar's version selector (key "v", kept in the URL
-as ?v=ID) from a callback, before the sidebar renders, then opens 总览.
+Viewing a version sets the sidebar's version choice (session key "v", mirrored
+to the URL as ?v=ID by ui.urlstate) from a callback, before the sidebar
+renders, then opens 总览 with the URL's parameters.
 A rollback, like a commit, re-checks the unlock at the moment it acts.
 """
 
@@ -12,7 +13,7 @@ import logging
 
 import streamlit as st
 
-from ui import access, context, render
+from ui import access, context, render, urlstate
 from ui.nav import OVERVIEW
 from ui.upload import GENERIC_ERROR, flash
 from yzlogi.errors import YzlogiError
@@ -59,7 +60,8 @@ def _request_rollback(version_id: int, token: str) -> None:
 def follow_view_request() -> None:
     """Open 总览 after 在各页查看此版本 (the sidebar already shows the version)."""
     if st.session_state.pop(GOTO_KEY, False):
-        st.switch_page(OVERVIEW.path)
+        # switch_page drops the URL's parameters; the sidebar has just mirrored ?v= there.
+        st.switch_page(OVERVIEW.path, query_params=urlstate.keep())
 
 
 def section(unlocked: bool) -> None:
@@ -80,7 +82,12 @@ def section(unlocked: bool) -> None:
     _actions(version, unlocked)
     st.subheader("切换历史")
     st.caption("每次导入、回滚都记入此处，从不删除。")
-    render.table(history_frame(_history(context.store().state_token())), light_columns=())
+    try:
+        activations = _history(context.store().state_token())
+    except YzlogiError as exc:
+        st.error(render.escape_md(exc))
+        return
+    render.table(history_frame(activations), light_columns=())
 
 
 def _actions(version: Version, unlocked: bool) -> None:
@@ -89,15 +96,15 @@ def _actions(version: Version, unlocked: bool) -> None:
     try:
         files = _files(version.id)
     except YzlogiError as exc:
-        st.error(str(exc))
+        st.error(render.escape_md(exc))
         files = []
     except Exception:  # noqa: BLE001 - never a traceback on the page
         log.exception("reading the files of version %s failed", version.id)
         st.error(GENERIC_ERROR)
         files = []
     for position, file in enumerate(files):
-        st.download_button(f"下载原始文件：{file.name}", file.data, file_name=file.name, key=f"data_file_{position}",
-                           icon=":material/download:", on_click="ignore")
+        st.download_button(f"下载原始文件：{render.escape_md(file.name)}", file.data, file_name=file.name,
+                           key=f"data_file_{position}", icon=":material/download:", on_click="ignore")
     if version.active:
         st.caption(f"版本 {version.id} 是当前版本。")
         return
@@ -111,7 +118,7 @@ def _actions(version: Version, unlocked: bool) -> None:
     active = next((v for v in context.versions() if v.active), None)
     with st.form("data_rollback_form"):
         st.warning(f"确认把当前版本从 v{active.id if active else '—'} 切换为 v{version.id}"
-                   f"（{context.version_label(version)}）？此次切换会记入切换历史，之后仍可再切换回去。")
+                   f"（{render.escape_md(context.version_label(version))}）？此次切换会记入切换历史，之后仍可再切换回去。")
         st.text_input("操作人（必填，记入切换历史）", key="data_rollback_by", max_chars=40)
         st.text_input("回滚原因（选填）", key="data_rollback_note", max_chars=200)
         confirm, cancel = st.columns(2)
@@ -139,7 +146,7 @@ def _rollback(version_id: int, token_then: str) -> None:
     try:
         version = store.rollback(version_id, by=by, note=note)
     except YzlogiError as exc:
-        st.error(str(exc))
+        st.error(render.escape_md(exc))
         return
     except Exception:  # noqa: BLE001 - never a traceback on the page
         log.exception("rolling back to version %s failed", version_id)

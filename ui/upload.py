@@ -101,25 +101,28 @@ def section(unlocked: bool) -> None:
         st.session_state.pop(REVIEW_KEY, None)
         return
     files = [InputFile(f.name, f.getvalue()) for f in uploaded]
-    current = _review(files)
-    if current is None:
+    reviewed = _review(files)
+    if reviewed is None:
         return
-    _show_review(current)
+    current, report = reviewed
+    _show_review(current, report)
     if current.committable:
         _commit_form()
         if request is not None:
             _commit(current, request)
 
 
-def _review(files: list[InputFile]) -> Review | None:
-    """The review of these files against the active version, computed once per (files, active)."""
+def _review(files: list[InputFile]) -> tuple[Review, bytes] | None:
+    """The review of these files against the active version and its report as xlsx,
+    computed once per (files, active version)."""
     store = context.store()
     token = store.state_token()
     identity = (tuple(f.name for f in files), upload_sha256(files), token)
     kept = st.session_state.get(REVIEW_KEY)
     if kept is not None and kept[0] == identity:
-        return kept[1]
-    names = "、".join(f.name for f in files)
+        return kept[1], kept[2]
+    names = render.escape_md("、".join(f.name for f in files))  # file names are the uploader's text
+    failure = None
     with st.status(f"正在读取和校验：{names}", expanded=True) as status:
         try:
             st.write("读取文件并逐行校验……")
@@ -131,22 +134,27 @@ def _review(files: list[InputFile]) -> Review | None:
                 st.write("与当前版本比较，计算变化摘要……")
             result = review(shell.plan(), parsed, versions,
                             context.version_data(active.id) if active is not None else None)
+            report = report_xlsx(parsed, datetime.now().replace(microsecond=0))
         except YzlogiError as exc:
-            status.update(label="无法读取上传的文件", state="error", expanded=False)
-            st.error(str(exc))
-            return None
+            failure = str(exc)
         except Exception:  # noqa: BLE001 - never a traceback on the page
-            log.exception("reviewing an upload failed (%s)", names)
-            status.update(label="无法读取上传的文件", state="error", expanded=False)
-            st.error(GENERIC_ERROR)
-            return None
-        state = "complete" if parsed.ok else "error"
-        status.update(label=f"读取和校验完成：{names}", state=state, expanded=False)
-    st.session_state[REVIEW_KEY] = (identity, result)
-    return result
+            log.exception("reviewing an upload failed")
+            failure = GENERIC_ERROR
+        if failure is not None:
+            status.update(label=f"无法读取上传的文件：{names}", state="error", expanded=False)
+        elif parsed.ok:
+            status.update(label=f"读取和校验完成：{names}，没有错误", state="complete", expanded=False)
+        else:
+            status.update(label=f"读取和校验完成：{names}，发现 {parsed.error_count} 处错误", state="error",
+                          expanded=False)
+    if failure is not None:
+        st.error(render.escape_md(failure))
+        return None
+    st.session_state[REVIEW_KEY] = (identity, result, report)
+    return result, report
 
 
-def _show_review(current: Review) -> None:
+def _show_review(current: Review, report: bytes) -> None:
     parsed = current.parsed
     st.subheader("校验报告")
     errors, warnings = st.columns(2)
@@ -160,14 +168,13 @@ def _show_review(current: Review) -> None:
         st.success("没有发现错误或提醒。")
     else:
         render.table(frame, light_columns=())
-    st.download_button("下载校验报告（xlsx）", report_xlsx(parsed, datetime.now().replace(microsecond=0)),
-                       file_name=REPORT_FILE_NAME, mime=XLSX_MIME, key="data_report_download",
-                       icon=":material/download:", on_click="ignore")
+    st.download_button("下载校验报告（xlsx）", report, file_name=REPORT_FILE_NAME, mime=XLSX_MIME,
+                       key="data_report_download", icon=":material/download:", on_click="ignore")
     if not parsed.ok:
         st.error(f"{WorkbookHasErrors(parsed.error_count)} 请按校验报告修改后重新上传。")
         return
     if current.duplicate_of is not None:
-        st.info(duplicate_message(current.duplicate_of))
+        st.info(render.escape_md(duplicate_message(current.duplicate_of)))
         return
     st.subheader("变化摘要")
     against = current.against
@@ -215,10 +222,10 @@ def _commit(current: Review, token_then: str) -> None:
     try:
         version = store.commit(current.parsed, by=by, note=note)
     except DuplicateUpload as exc:
-        st.info(str(exc))
+        st.info(render.escape_md(exc))
         return
     except YzlogiError as exc:
-        st.error(str(exc))
+        st.error(render.escape_md(exc))
         return
     except Exception:  # noqa: BLE001 - never a traceback on the page
         log.exception("committing an upload failed")

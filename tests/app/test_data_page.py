@@ -14,10 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from builders import write_csv, write_xlsx
 from ui import access as ui_access
+from ui import upload as ui_upload
 from ui.render import escape_md
 from upload_cases import BROKEN_REPORT, JUNE_DIGEST, broken, june, may, write_with_text_cells
 from yzlogi.access import HOW_TO_ENABLE, hash_passcode
 from yzlogi.config import SAMPLE_WORKBOOK
+from yzlogi.errors import YzlogiError
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
 from yzlogi.store import Store
@@ -144,7 +146,7 @@ def test_template_and_history_are_open_but_upload_is_off_without_a_passcode_hash
     assert template.proto.label == "下载填报模板（进度填报模板.xlsx）"
     assert offered(template, buffer.getvalue(), XLSX, "进度填报模板.xlsx")
     original = at.get("download_button")[1]
-    assert original.proto.label == "下载原始文件：示例进度.xlsx"
+    assert original.proto.label == "下载原始文件：示例进度\\.xlsx"  # file names are made inert
     assert offered(original, SAMPLE_WORKBOOK.read_bytes(), "application/octet-stream", "示例进度.xlsx")
     history = at.dataframe[0].value
     assert list(history["版本"]) == [1] and list(history["当前"]) == ["✔ 当前"]
@@ -304,7 +306,8 @@ def test_formula_like_text_is_shown_as_plain_text(page, tmp_path):
 def test_identical_bytes_are_recognised_as_an_existing_version(page, store):
     at = upload(unlock(page()), (SAMPLE_WORKBOOK.name, SAMPLE_WORKBOOK.read_bytes()))
     version = store.version(1)
-    assert texts(at.info) == [f"这些文件与已导入的版本 1（{version.committed_at:%Y-%m-%d %H:%M}，系统）内容完全相同，未重复导入。"]
+    assert texts(at.info) == [escape_md(
+        f"这些文件与已导入的版本 1（{version.committed_at:%Y-%m-%d %H:%M}，系统）内容完全相同，未重复导入。")]
     with pytest.raises(KeyError):
         at.button(key="data_commit")
     assert len(store.versions()) == 1
@@ -318,6 +321,30 @@ def test_several_csv_files_with_chinese_names_upload_together(page, store, tmp_p
     assert store.version(2).files == ("指标进展.csv", "通道班次.csv", "船舶更新.csv", "任务进展.csv")
     assert store.version(2).rows == {"indicators": 5, "routes": 4, "ships": 2, "tasks": 3}
     assert texts(at.success)[0].startswith("已导入为版本 2")
+
+
+def test_an_unexpected_failure_while_reading_shows_a_message_not_a_traceback(page, store, tmp_path, monkeypatch,
+                                                                            caplog):
+    def broken_reader(files, plan):
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(ui_upload, "read_workbook", broken_reader)
+    at = upload(unlock(page()), xlsx_bytes(tmp_path, "5月.xlsx", may()))
+    assert not at.exception
+    assert texts(at.error) == [ui_upload.GENERIC_ERROR]
+    assert "reader bug" not in " ".join(texts(at.error) + texts(at.markdown))
+    assert any(r.name == "ui.upload" and "reviewing an upload failed" in r.getMessage() for r in caplog.records)
+    assert len(store.versions()) == 1
+
+
+def test_an_expected_failure_while_reading_shows_its_chinese_message(page, tmp_path, monkeypatch):
+    def refusing_reader(files, plan):
+        raise YzlogiError("数据文件夹暂时无法使用。")
+
+    monkeypatch.setattr(ui_upload, "read_workbook", refusing_reader)
+    at = upload(unlock(page()), xlsx_bytes(tmp_path, "5月.xlsx", may()))
+    assert not at.exception
+    assert texts(at.error) == ["数据文件夹暂时无法使用。"]
 
 
 # --- history, time travel, rollback --------------------------------------------------------------
@@ -396,3 +423,17 @@ def test_a_rollback_rechecks_the_unlock_when_it_acts(page, store, tmp_path):
     at.run()
     assert texts(at.error) == ["本会话尚未解锁或解锁已失效，未回滚，当前数据未改变。请重新输入上传口令。"]
     assert store.active_version().id == 2
+
+
+def test_names_typed_by_users_are_shown_inert(page, store, tmp_path):
+    path = write_xlsx(tmp_path / "[点我](http:evil.invalid).xlsx", may())
+    store.commit(read_workbook([InputFile(path.name, path.read_bytes())], PLAN), by="[点我](http://evil.invalid)")
+    store.rollback(1, by="李四")
+    at = unlock(page())
+    at.selectbox(key="data_pick").set_value(2)
+    at.run()
+    assert at.get("download_button")[1].proto.label == "下载原始文件：\\[点我\\]\\(http\\:evil\\.invalid\\)\\.xlsx"
+    at.button(key="data_rollback").click()
+    at.run()
+    warning = texts(at.warning)[-1]
+    assert warning.endswith("\\[点我\\]\\(http\\:\\/\\/evil\\.invalid\\)）？此次切换会记入切换历史，之后仍可再切换回去。")
