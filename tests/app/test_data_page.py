@@ -297,6 +297,20 @@ def test_a_workbook_with_errors_shows_the_report_and_commits_nothing(page, store
     assert len(store.versions()) == 1
 
 
+@pytest.mark.parametrize("name, data", [
+    ("空文件.xlsx", b""),
+    ("随机字节.xlsx", bytes(range(256)) * 8),
+    ("其实是PDF.xlsx", b"%PDF-1.4\n" + b"0" * 500),
+    ("对不上的表.csv", "甲,乙\n1,2\n".encode("gb18030")),
+])
+def test_files_that_are_not_a_workbook_are_refused_with_the_readers_messages(page, store, name, data):
+    at = upload(unlock(page()), (name, data))
+    expected = read_workbook([InputFile(name, data)], PLAN)
+    assert texts(at.error) == [f"工作簿有 {expected.error_count} 处错误，未导入，当前数据未改变。 请按校验报告修改后重新上传。"]
+    assert list(at.dataframe[0].value["说明"]) == [issue.message for issue in expected.issues]
+    assert len(store.versions()) == 1
+
+
 def test_formula_like_text_is_shown_as_plain_text(page, tmp_path):
     path = write_with_text_cells(tmp_path / "公式.xlsx", may(), {("通道班次", 2, 3): '=HYPERLINK("http://x","点我")'})
     at = upload(unlock(page()), (path.name, path.read_bytes()))
