@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import posixpath
 import re
@@ -32,6 +33,7 @@ import pyarrow as pa
 from defusedxml import ElementTree
 
 from yzlogi import config
+from yzlogi.cells import strings
 from yzlogi.model import InputFile
 
 XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
@@ -99,16 +101,6 @@ def read_file(file: InputFile, wanted: Callable[[str], bool]) -> ReadResult:
 def _short(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:120]
-
-
-def strings(values: Sequence[str | None]) -> pa.Array:
-    """Python strings as an Arrow string array.
-
-    Through Arrow's StringBuilder rather than pa.array: pa.array (and pa.scalar)
-    probe for pandas on first use, and importing pandas costs half a second."""
-    builder = pa.lib.StringBuilder()
-    builder.append_values(list(values))
-    return builder.finish()
 
 
 # --- what kind of file -----------------------------------------------------------
@@ -392,14 +384,20 @@ class _Formats:
             styles = names.get("xl/styles.xml")
             self._percent_styles = set()
             if styles:
-                root = ElementTree.fromstring(self.archive.read(styles))
+                # Regexes rather than an XML parse: this runs on every upload and styles.xml
+                # can be large; only two attributes of two element kinds matter.
+                xml = self.archive.read(styles)
                 percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
-                xfs: list[int] = []
-                for element in root.iter():
-                    if element.tag.endswith("}numFmt") and _is_percent_format(element.get("formatCode", "")):
-                        percent_formats.add(int(element.get("numFmtId", "-1")))
-                    elif element.tag.endswith("}cellXfs"):
-                        xfs = [int(xf.get("numFmtId", "0")) for xf in element if xf.tag.endswith("}xf")]
+                for attributes in _NUM_FMT.findall(xml):
+                    number = _NUM_FMT_ID.search(attributes)
+                    code = _FORMAT_CODE.search(attributes)
+                    if number and code and _is_percent_format(html.unescape(code.group(1).decode("utf-8", "replace"))):
+                        percent_formats.add(int(number.group(1)))
+                cell_xfs = _CELL_XFS.search(xml)
+                xfs = []
+                for attributes in _XF.findall(cell_xfs.group(1) if cell_xfs else b""):
+                    number = _NUM_FMT_ID.search(attributes)
+                    xfs.append(int(number.group(1)) if number else 0)
                 self._percent_styles = {i for i, fmt in enumerate(xfs) if fmt in percent_formats}
         return self._percent_styles
 
@@ -409,20 +407,19 @@ class _Formats:
         if not styles or not path:
             return {}
         xml = self.archive.read(path)
-        used = [s for s in styles if b' s="%d"' % s in xml]
+        used = [s for s in sorted(styles) if b' s="%d"' % s in xml]  # a plain search is cheaper
         if not used:
             return {}
-        letters = {_column_letters(position).encode(): j for position, j in columns.items()}
-        pattern = re.compile(
-            rb'<c r="(' + b"|".join(letters) + rb')(\d+)"[^>]*?\bs="(?:'
-            + b"|".join(b"%d" % s for s in used) + rb')"([^>]*)>'
-        )
-        found: dict[int, list[int]] = {j: [] for j in columns.values()}
-        for match in pattern.finditer(xml):
-            # A text, boolean or error cell keeps its own value whatever the format says.
-            if b't="' in match.group(0) and b't="n"' not in match.group(0):
-                continue
-            found[letters[match.group(1)]].append(int(match.group(2)) - 1)
+        ids = b"|".join(b"%d" % s for s in used)
+        found: dict[int, list[int]] = {}
+        for position, j in columns.items():
+            # One C-level findall per column. Writers put r first (Excel, WPS, LibreOffice,
+            # openpyxl); a text, boolean or error cell keeps its value whatever its format.
+            pattern = re.compile(
+                rb'<c r="' + _column_letters(position).encode() + rb'(\d+)"(?=[^>]*?\bs="(?:' + ids + rb')")'
+                rb'(?![^>]*?\bt="(?:s|str|inlineStr|b|e)")'
+            )
+            found[j] = [int(row) - 1 for row in pattern.findall(xml)]
         return found
 
     # ods: a percent cell says office:value-type="percentage".
@@ -486,6 +483,11 @@ class _Formats:
         return found
 
 
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_NUM_FMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
+_FORMAT_CODE = re.compile(rb'\bformatCode="([^"]*)"')
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 

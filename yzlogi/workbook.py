@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yzlogi import cells, config, reader
-from yzlogi.cells import MISSING, CellError
+from yzlogi.cells import MISSING, ColumnReader, read_column, scalar, strings, typed
 from yzlogi.model import ERROR, WARNING, InputFile, Issue, ParsedWorkbook, SheetSource
 from yzlogi.plan import Plan
 from yzlogi.schema import (
@@ -42,30 +42,10 @@ ARROW_TYPES = {
 PERCENT_KINDS = ("percent", "indicator_value", "number")
 _NOTE_PATTERN = "^(" + "|".join(NOTE_PREFIXES) + ")"
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$"
+_PLAIN_NUMBER = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"  # how the reader writes a number cell
 _SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
 # The registers that count toward an indicator: (sheet key, date column, indicator no).
 _REGISTERS = (("warehouses", "opened", 7), ("forwarders", "registered", 8))
-
-
-# Python values reach Arrow only through typed() and scalar() below: pa.array and
-# pa.scalar import pandas on first use (half a second), which this path avoids.
-
-
-def typed(values: Sequence, typ: pa.DataType) -> pa.Array:
-    """Python values (None for null) as an Arrow array of `typ`, built from their text."""
-    if typ == pa.string():
-        return reader.strings(values)
-    if typ == pa.bool_():
-        texts = [None if v is None else ("true" if v else "false") for v in values]
-    elif pa.types.is_floating(typ):
-        texts = [None if v is None else repr(float(v)) for v in values]
-    else:
-        texts = [None if v is None else str(int(v)) for v in values]
-    return pc.cast(reader.strings(texts), typ)
-
-
-def scalar(value, typ: pa.DataType) -> pa.Scalar:
-    return typed([value], typ)[0]
 
 
 def _positions(count: int) -> pa.Array:
@@ -73,9 +53,8 @@ def _positions(count: int) -> pa.Array:
     return pc.indices_nonzero(pc.is_null(pa.nulls(count)))
 
 
-_NULL_TEXT = pa.nulls(1, pa.string())[0]
-_EMPTY = scalar("", pa.string())
-_FALSE = scalar(False, pa.bool_())
+_NULL_TEXT = cells.NULL_TEXT
+_FALSE = cells.FALSE
 _SEP_SCALAR = scalar(_SEP, pa.string())
 
 
@@ -300,6 +279,22 @@ def _head(raw: reader.RawSheet) -> list[list[str | None]]:
     return [[column[i] for column in columns] for i in range(count)]
 
 
+_HEADER_INDEX: dict[str, dict[str, Column]] = {}
+
+
+def _match_header(sheet: Sheet, text: str) -> Column | None:
+    """Sheet.match_header, with the sheet's folded headers computed once."""
+    index = _HEADER_INDEX.get(sheet.key)
+    if index is None:
+        index = {}
+        for column in sheet.columns:
+            for name in column.headers:
+                index.setdefault(header_key(name), column)
+        _HEADER_INDEX[sheet.key] = index
+    key = header_key(text)
+    return index.get(key) if key else None
+
+
 def _find_header(head: list[list[str | None]], sheet: Sheet) -> _Header | None:
     """The first row holding all required column names; else the row naming most of them."""
     best: _Header | None = None
@@ -308,7 +303,7 @@ def _find_header(head: list[list[str | None]], sheet: Sheet) -> _Header | None:
         for j, text in enumerate(cells_):
             if text is None or not text.strip():
                 continue
-            column = sheet.match_header(text)
+            column = _match_header(sheet, text)
             if column is None:
                 header.unknown.append((j, text.strip()))
             elif column.key not in header.columns:
@@ -342,36 +337,8 @@ def _match_csv(raw: reader.RawSheet) -> tuple[Sheet, _Header] | None:
 # --- one sheet -----------------------------------------------------------------------
 
 
-def _clean(column: pa.Array) -> pa.Array:
-    """Trimmed text, with empty cells as null."""
-    trimmed = pc.utf8_trim_whitespace(column)
-    return pc.if_else(pc.equal(trimmed, _EMPTY), _NULL_TEXT, trimmed)
-
-
 def _any(mask: pa.Array) -> bool:
     return len(mask) > 0 and bool(pc.any(mask).as_py())
-
-
-def _map_distinct(text: pa.Array, parse: Callable[[str], object], typ: pa.DataType):
-    """Parse each distinct text once: (values, codes, reasons), codes/reasons None when all read."""
-    encoded = pc.dictionary_encode(text)
-    values, codes, reasons = [], [], []
-    failed = False
-    for item in encoded.dictionary.to_pylist():
-        try:
-            values.append(parse(item))
-            codes.append(None)
-            reasons.append(None)
-        except CellError as exc:
-            failed = True
-            values.append(None)
-            codes.append(exc.code)
-            reasons.append(exc.reason)
-    indices = encoded.indices
-    result = typed(values, typ).take(indices)
-    if not failed:
-        return result, None, None
-    return result, reader.strings(codes).take(indices), reader.strings(reasons).take(indices)
 
 
 def _joined(*parts: pa.Array) -> pa.Array:
@@ -439,10 +406,8 @@ class _SheetCheck:
             return
         self._rows(header)
         for column in sheet.columns:
-            if column.key in self.text:
+            if column.key in self.text:  # optional columns the sheet lacks stay null
                 self._read_column(column)
-            elif column.required:  # cannot happen after the header check; kept for clarity
-                continue
         self._sheet_rules()
         self._unique()
         self._build_table()
@@ -451,22 +416,30 @@ class _SheetCheck:
         """Keep the data rows: below the header, neither blank nor a note (注、说明、填表人 …)."""
         start = header.index + 1
         raw = self.raw
-        cleaned = [_clean(column.slice(start)) for column in raw.columns]
         n = max(raw.rows - start, 0)
+        # Known columns are trimmed; the others only take part in spotting note rows.
+        cleaned = [column.slice(start) for column in raw.columns]
+        for j in header.columns.values():
+            cleaned[j] = cells.clean(cleaned[j])
         known = [cleaned[j] for j in header.columns.values()]
         blank = reduce(pc.and_, [pc.is_null(c) for c in known]) if known else pc.is_null(pa.nulls(n))
         first = pc.coalesce(*cleaned) if len(cleaned) > 1 else cleaned[0]
-        note = pc.fill_null(pc.match_substring_regex(first, _NOTE_PATTERN), _FALSE)
-        positions = pc.cast(pc.indices_nonzero(pc.invert(pc.or_(blank, note))), pa.int64())
+        note = pc.match_substring_regex(pc.utf8_ltrim_whitespace(first), _NOTE_PATTERN)
+        kept = pc.invert(pc.or_(blank, pc.fill_null(note, _FALSE)))
+        everything = kept.true_count == n  # the usual sheet: no blank or note row to take out
+        positions = _positions(n) if everything else pc.indices_nonzero(kept)
+        positions = pc.cast(positions, pa.int64())
         self.rows = pc.cast(pc.add(positions, scalar(start + 1, pa.int64())), pa.int32())
         self.bad = pc.is_valid(pa.nulls(len(positions)))
         self.dropped = self.bad
         for key, j in header.columns.items():
-            self.text[key] = cleaned[j].take(positions)
+            self.text[key] = cleaned[j] if everything else cleaned[j].take(positions)
         # Numbers in %-formatted cells carry the marker cells.py reads as percentage points.
         if raw.format != reader.CSV:
+            # Only a column holding plain numbers can hold numbers formatted as percent.
             percent = [header.columns[c.key] for c in self.sheet.columns
-                       if c.kind in PERCENT_KINDS and c.key in header.columns]
+                       if c.kind in PERCENT_KINDS and c.key in header.columns
+                       and _any(pc.match_substring_regex(self.text[c.key], _PLAIN_NUMBER))]
             found = raw.percent_cells(percent)
             absolute = pc.add(positions, scalar(start, pa.int64()))
             for key, j in header.columns.items():
@@ -477,23 +450,22 @@ class _SheetCheck:
 
     def _read_column(self, column: Column) -> None:
         text = self.text[column.key]
-        typ = ARROW_TYPES[column.sql_type]
-        missing = pc.is_null(text)
         if column.kind == "text":
             self.values[column.key] = pc.replace_substring_regex(text, _MIDNIGHT, r"\1")
-        elif column.kind == "route":
-            self._read_routes(text)
         elif column.kind == "indicator_value":
             self._read_keyed(column, self.values["indicator_no"], self._indicator_parsers())
         elif column.kind == "number" and column.key == "value":
             self._read_keyed(column, self.values["goal"], self._goal_parsers(column))
         else:
-            values, codes, reasons = _map_distinct(text, _parser(column, self.plan), typ)
-            self.values[column.key] = values
-            if codes is not None:
-                self._cell_issues(column, pc.is_valid(codes), codes, reasons)
-        if column.required and _any(missing):
-            self._cell_issues(column, missing, "missing_value", MISSING)
+            read = read_column(text, column_reader(column, self.plan))
+            self.values[column.key] = read.values
+            if read.codes is not None:
+                self._cell_issues(column, pc.is_valid(read.codes), read.codes, read.reasons)
+            if read.is_new is not None:
+                self.values["is_new"] = read.is_new
+                self._new_routes()
+        if column.required and text.null_count:
+            self._cell_issues(column, pc.is_null(text), "missing_value", MISSING)
         if column.kind == "indicator_no":
             self._ignore_computed_indicators()
 
@@ -506,10 +478,10 @@ class _SheetCheck:
             owner, value = key.split(_SEP, 1)
             return parsers[owner](value)
 
-        values, codes, reasons = _map_distinct(keys, parse, pa.float64())
-        self.values[column.key] = values
-        if codes is not None:
-            self._cell_issues(column, pc.is_valid(codes), codes, reasons)
+        read = read_column(keys, ColumnReader(parse, pa.float64()))
+        self.values[column.key] = read.values
+        if read.codes is not None:
+            self._cell_issues(column, pc.is_valid(read.codes), read.codes, read.reasons)
 
     def _indicator_parsers(self) -> dict[str, Callable[[str], float]]:
         parsers = {}
@@ -523,16 +495,11 @@ class _SheetCheck:
     def _goal_parsers(self, column: Column) -> dict[str, Callable[[str], float]]:
         return {goal.key: (lambda t, unit=goal.unit: cells.parse_number(t, unit, column.units)) for goal in self.plan.goals}
 
-    def _read_routes(self, text: pa.Array) -> None:
-        resolve = self.plan.resolve_route
-        encoded = pc.dictionary_encode(text)
-        parsed = [cells.parse_route(t, resolve) for t in encoded.dictionary.to_pylist()]
-        self.values["route"] = typed([p[0] for p in parsed], pa.string()).take(encoded.indices)
-        self.values["is_new"] = typed([p[1] for p in parsed], pa.bool_()).take(encoded.indices)
+    def _new_routes(self) -> None:
+        """One warning per line that is not in the plan, at its first row; the rows are kept."""
         new = pc.fill_null(self.values["is_new"], _FALSE)
         if not _any(new):
             return
-        # One warning per new line, at its first row.
         first: dict[str, int] = {}
         counts: dict[str, int] = {}
         for position in pc.indices_nonzero(new).to_pylist():
@@ -546,7 +513,7 @@ class _SheetCheck:
             for name in (self.values["route"][p].as_py() for p in positions.to_pylist())
         ]
         self.issues.add_cells(WARNING, self.sheet, ROUTES.column("route"), self.rows.take(positions), "new_route",
-                              self.text["route"].take(positions), reader.strings(reasons))
+                              self.text["route"].take(positions), strings(reasons))
 
     def _ignore_computed_indicators(self) -> None:
         """Indicator 6 is computed from 通道班次: its rows are a warning and set aside."""
@@ -559,7 +526,7 @@ class _SheetCheck:
         column = INDICATORS.column("indicator_no")
         names = {i.no: i.name for i in self.plan.indicators}
         reason_of = {no: f"指标{no}（{names[no]}）由「{ROUTES.name}」的班次计算，无需填写，此行已忽略" for no in computed}
-        reasons = reader.strings([reason_of.get(v) for v in self.values["indicator_no"].filter(mask).to_pylist()])
+        reasons = strings([reason_of.get(v) for v in self.values["indicator_no"].filter(mask).to_pylist()])
         positions = pc.indices_nonzero(mask)
         self.issues.add_cells(WARNING, self.sheet, column, self.rows.take(positions), "computed_indicator",
                               self.text[column.key].take(positions), reasons)
@@ -582,11 +549,11 @@ class _SheetCheck:
         names = {str(i.no): i.name for i in self.plan.indicators}
 
         def differs(key: str) -> str | None:
-            no, typed = key.split(_SEP, 1)
+            no, name = key.split(_SEP, 1)
             plan_name = names.get(no)
-            if plan_name is None or fold(typed) == fold(plan_name):
+            if plan_name is None or fold(name) == fold(plan_name):
                 return None
-            return f"“{cells.display(typed)}”与附件1中指标{no}的名称“{plan_name}”不一致，已按指标编号{no}读取"
+            return f"“{cells.display(name)}”与附件1中指标{no}的名称“{plan_name}”不一致，已按指标编号{no}读取"
 
         reasons = _per_distinct(_joined(self.values["indicator_no"], self.text["indicator_name"]), differs)
         self._cell_issues(INDICATORS.column("indicator_name"), pc.is_valid(reasons), "indicator_name_differs",
@@ -624,9 +591,12 @@ class _SheetCheck:
             return
         usable = pc.invert(pc.or_(self.bad, self.dropped))
         joined = pc.if_else(usable, _joined(*(self.values[k] for k in keys)), _NULL_TEXT)
+        encoded = pc.dictionary_encode(joined)
+        if len(encoded.dictionary) == len(joined) - joined.null_count:
+            return  # as many distinct keys as rows: no duplicate, no need to look closer
         first: dict[int, int] = {}
         later, earlier = [], []
-        for position, key in enumerate(pc.dictionary_encode(joined).indices.to_pylist()):
+        for position, key in enumerate(encoded.indices.to_pylist()):
             if key is None:
                 continue
             seen = first.setdefault(key, position)
@@ -644,7 +614,7 @@ class _SheetCheck:
             reasons.append(f"与第{rows[seen]}行重复：{described} 只能填一行")
         positions = typed(later[:head], pa.int64())
         self.issues.add_cells(ERROR, self.sheet, columns[0], self.rows.take(positions), "duplicate_row",
-                              self.text[columns[0].key].take(positions), reader.strings(reasons),
+                              self.text[columns[0].key].take(positions), strings(reasons),
                               count=len(later))
         duplicate = pc.is_in(pc.cast(_positions(len(self.rows)), pa.int64()), value_set=typed(later, pa.int64()))
         self.bad = pc.or_(self.bad, duplicate)
@@ -677,7 +647,7 @@ def _per_distinct(keys: pa.Array, rule: Callable[[str], str | None]) -> pa.Array
     """A rule's reason (or null) for each row, the rule run once per distinct key."""
     encoded = pc.dictionary_encode(keys)
     reasons = [rule(k) for k in encoded.dictionary.to_pylist()]
-    return reader.strings(reasons).take(encoded.indices)
+    return strings(reasons).take(encoded.indices)
 
 
 def _empty_table(sheet: Sheet) -> pa.Table:
@@ -685,37 +655,78 @@ def _empty_table(sheet: Sheet) -> pa.Table:
     return pa.Table.from_arrays([pa.nulls(0, ARROW_TYPES[t]) for _, t in columns], names=[k for k, _ in columns])
 
 
-def _parser(column: Column, plan: Plan) -> Callable[[str], object]:
-    """The cell parser for a column whose cells read on their own."""
+def _names(entries) -> dict[str, object]:
+    """Folded name → value, from (value, names) pairs, as the plan builds its own indexes."""
+    index: dict[str, object] = {}
+    for value, names in entries:
+        for name in names:
+            index.setdefault(fold(name), value)
+    return index
+
+
+# Readers built once per plan and column: their name indexes and Arrow arrays are reused.
+_READERS: dict[tuple[int, int], tuple[Plan, Column, ColumnReader]] = {}
+
+
+def column_reader(column: Column, plan: Plan) -> ColumnReader:
+    """How the cells of a column of this kind are read (cells.py), the plan's names included."""
+    key = (id(plan), id(column))
+    cached = _READERS.get(key)
+    if cached is None or cached[0] is not plan or cached[1] is not column:
+        if len(_READERS) > 512:  # many plans loaded (tests): start afresh rather than grow
+            _READERS.clear()
+        cached = _READERS[key] = (plan, column, _column_reader(column, plan))
+    return cached[2]
+
+
+def _column_reader(column: Column, plan: Plan) -> ColumnReader:
     kind = column.kind
+    typ = ARROW_TYPES[column.sql_type]
     if kind in ("month", "date_month"):
-        return lambda t: str(cells.parse_month(t, column.first, column.last))
+        return ColumnReader(lambda t: str(cells.parse_month(t, column.first, column.last)), typ,
+                            grammar=cells.MONTH_GRAMMAR, months=True)
     if kind == "count":
-        return lambda t: cells.parse_count(t, column.units)
+        return ColumnReader(lambda t: cells.parse_count(t, column.units), typ, grammar=cells.NUMBER_GRAMMAR)
     if kind == "percent":
-        return lambda t: cells.parse_percent(t, column.minimum, column.maximum)
+        return ColumnReader(lambda t: cells.parse_percent(t, column.minimum, column.maximum), typ,
+                            grammar=cells.NUMBER_GRAMMAR)
     if kind == "number":
-        return lambda t: cells.parse_number(t, "", column.units)
+        return ColumnReader(lambda t: cells.parse_number(t, "", column.units), typ)
     if kind == "indicator_no":
         low, high = min(i.no for i in plan.indicators), max(i.no for i in plan.indicators)
-        return lambda t: cells.parse_whole(t, low, high, "bad_indicator_no", "附件1的指标编号")
+        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_indicator_no", "附件1的指标编号"), typ,
+                            grammar=cells.NUMBER_GRAMMAR)
     if kind == "task_no":
         low, high = min(t.no for t in plan.tasks), max(t.no for t in plan.tasks)
-        return lambda t: cells.parse_whole(t, low, high, "bad_task_no", "附件2的任务编号")
+        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_task_no", "附件2的任务编号"), typ,
+                            grammar=cells.NUMBER_GRAMMAR)
     if kind == "department":
         names = [d.name for d in plan.departments]
-        return lambda t: cells.parse_name(t, plan.resolve_department, names, "unknown_department", "计划中的部门：")
+        return ColumnReader(
+            lambda t: cells.parse_name(t, plan.resolve_department, names, "unknown_department", "计划中的部门："), typ,
+            names=_names((d.name, (d.name, d.short, *d.aliases)) for d in plan.departments))
     if kind == "goal":
         names = [g.name for g in plan.goals]
-        return lambda t: cells.parse_name(t, plan.resolve_goal, names, "unknown_goal", "计划中的其他目标：")
+        return ColumnReader(
+            lambda t: cells.parse_name(t, plan.resolve_goal, names, "unknown_goal", "计划中的其他目标："), typ,
+            names=_names((g.key, (g.name, *g.aliases)) for g in plan.goals))
     if kind == "fleet_category":
         names = [f.category for f in plan.fleet]
-        return lambda t: cells.parse_name(t, plan.resolve_fleet_category, names, "bad_category")
+        return ColumnReader(
+            lambda t: cells.parse_name(t, plan.resolve_fleet_category, names, "bad_category"), typ,
+            names=_names((f.category, (f.category, *f.synonyms)) for f in plan.fleet))
+    if kind == "route":
+        return ColumnReader(lambda t: cells.parse_route(t, plan.resolve_route)[0], typ, keep_unknown=True,
+                            names=_names((r.name, (r.name, *r.synonyms)) for r in plan.routes))
     if kind == "choice":
-        return lambda t: cells.parse_name(t, column.resolve_choice, column.choice_values(), "bad_choice")
+        return ColumnReader(
+            lambda t: cells.parse_name(t, column.resolve_choice, column.choice_values(), "bad_choice"), typ,
+            names=_names((c.value, (c.value, *c.synonyms)) for c in column.choices))
     if kind == "yesno":
-        return lambda t: cells.parse_yesno(t, YES, NO)
-    raise ValueError(f"no parser for kind {kind}")
+        return ColumnReader(lambda t: cells.parse_yesno(t, YES, NO), typ, names=_names(((True, YES), (False, NO))))
+    if kind == "text":
+        return ColumnReader(cells.parse_text, typ)
+    raise ValueError(f"no reader for kind {kind}")
 
 
 # --- across sheets ---------------------------------------------------------------------
@@ -747,5 +758,5 @@ def _check_registers(checks: dict[str, _SheetCheck], plan: Plan, issues: _Issues
         if positions:
             rows = indicators.table.column("row").take(typed(positions, pa.int64()))
             issues.add_cells(WARNING, INDICATORS, INDICATORS.column("value"), rows.combine_chunks(), "register_mismatch",
-                             reader.strings([cells.format_number(table["value"][p]) for p in positions]),
-                             reader.strings(reasons))
+                             strings([cells.format_number(table["value"][p]) for p in positions]),
+                             strings(reasons))

@@ -291,3 +291,58 @@ def test_neither_yes_nor_no():
 )
 def test_cells_are_shown_as_the_official_sees_them(text, shown):
     assert cells.display(text) == shown
+
+
+# --- a whole column reads as its cells do ------------------------------------------------
+
+from yzlogi.cells import read_column, strings  # noqa: E402
+from yzlogi.schema import WORKBOOK  # noqa: E402
+from yzlogi.workbook import column_reader  # noqa: E402
+
+CORPUS = [
+    "2026-06", "2026/6", "2026.06", "2026.1", "202606", "20260615", "2026年6月", "2026年1—6月", "2026年4-6月",
+    "２０２６年６月", "2026 年 6 月", "2026-06-15 00:00:00", "2026-06-15T13:05:00", "2026/6/15 9:30", "2026-13",
+    "2028-01", "2024-12", "2026-02-30", "六月", "46188", "2026年6月15日",
+    "3000", "3,000", "３，０００", "3 000", "3000班次", "3000.0", "3000.5", "-5", "60家", "26个", "1e999", "3,00",
+    "10.5", "10.5%", "１０．５％", "120", "-1%", "10.5‰", ".5", "+3", "3e", "١٢", PERCENT_CELL + "0.105",
+    PERCENT_CELL + "1.2", "7", "７", "9", "0", "6.5", "第3项", "指标7",
+    "区交通运输委", "交通运输委", "区 交通运输委", "区交通运输委\u3000", "区发改委", "区某某局", "重庆市渝中区交通运输委员会",
+    "进行中中", "正常推进", "已办结", "已投运", "计划中", "东盟公路班车", "渝新欧班列", "东盟\n班车",
+    "LNG动力船舶", "ＬＮＧ动力船舶", "滚装船LNG—柴油混合动力改造", "供应链服务产值", "智慧化投资", "5A级物流企业数量",
+    "是", "否", "Y", "√", "TRUE", "也许", "garbage", "\u00a0x\u2003", "—", "abc\x1fdef",
+]
+COLUMNS = [(s, c) for s in WORKBOOK for c in s.columns if c.kind not in ("text", "indicator_value", "number")]
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one by one", "in bulk"])
+@pytest.mark.parametrize("sheet, column", COLUMNS, ids=[f"{s.name}-{c.header}" for s, c in COLUMNS])
+def test_reading_a_whole_column_gives_what_each_cell_parser_gives(sheet, column, bulk):
+    reader = column_reader(column, PLAN)
+    read = read_column(strings(CORPUS + [None]), reader, bulk_from=0 if bulk else 10_000)
+    got = list(zip(read.values.to_pylist(),
+                   read.codes.to_pylist() if read.codes is not None else [None] * (len(CORPUS) + 1),
+                   read.reasons.to_pylist() if read.reasons is not None else [None] * (len(CORPUS) + 1)))
+    expected = []
+    for text in CORPUS:
+        try:
+            expected.append((reader.parse(text), None, None))
+        except CellError as exc:
+            expected.append((None, exc.code, exc.reason))
+    assert got == expected + [(None, None, None)]
+
+
+@pytest.mark.parametrize("bulk_from", [0, 10_000], ids=["in bulk", "one by one"])
+def test_a_route_column_marks_names_outside_the_plan_as_new(bulk_from):
+    read = read_column(strings(["东盟公路班车", "渝新欧班列", "东盟 班车", None]),
+                       column_reader(ROUTES.column("route"), PLAN), bulk_from)
+    assert read.values.to_pylist() == ["东盟班车", "渝新欧班列", "东盟班车", None]
+    assert read.is_new.to_pylist() == [False, True, False, None]
+
+
+@pytest.mark.parametrize(
+    "column, index",
+    [(TASKS.column("department"), PLAN._department_index), (ROUTES.column("route"), PLAN._route_index),
+     (SHIPS.column("category"), PLAN._fleet_index)],
+)
+def test_bulk_lookups_know_every_name_the_plan_knows(column, index):
+    assert column_reader(column, PLAN).names == index
