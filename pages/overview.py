@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, exports, render
 from yzlogi import levels, views
 
 view = context.require()
@@ -53,3 +53,6 @@ st.caption(
     if previous else "这是第一个版本。"
 )
 render.lines(digest.lines())
+
+st.header("会议材料")
+exports.render_downloads(view)
