@@ -345,7 +345,12 @@ class _Formats:
         path = self.sheet_paths().get(name)
         head = _read_member(self.archive, path, 4096)
         match = re.search(rb'<dimension ref="[A-Za-z]+\d+:[A-Za-z]+(\d+)"', head)
-        return int(match.group(1)) if match else None
+        if not match:
+            return None
+        rows = int(match.group(1))
+        # A range stretched by formatting alone (no row written) is not believed: a real
+        # row takes more than 10 bytes of XML, so such a sheet is counted after loading.
+        return rows if self.archive.getinfo(path).file_size >= rows * 10 else None
 
     def sheet_paths(self) -> dict[str, str]:
         """xlsx sheet name → its XML member, through workbook.xml and its relationships."""

@@ -4,6 +4,7 @@ in UTF-8, UTF-8 with BOM and GB18030) and every kind that must be refused, by co
 import datetime
 import io
 import random
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -362,6 +363,17 @@ def test_a_sheet_over_the_row_limit_is_refused(workbooks, kind, monkeypatch):
         ("error", "too_many_rows", "通道班次", None, None, "工作表「通道班次」有 7 行，超过每个工作表 6 行的上限，请删除多余的行后重新上传"),
     ]
     assert sorted(parsed.tables) == ["ships", "tasks"]
+
+
+def test_a_dimension_stretched_by_formatting_alone_is_not_taken_for_rows(tmp_path):
+    # Some writers declare the formatted range (A1:H900000) while writing only the filled rows.
+    data = good_xlsx_bytes(tmp_path)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet4.xml")
+    stretched = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:H900000"', sheet)
+    assert stretched != sheet
+    parsed = read(InputFile("进度.xlsx", rezip(data, replace={"xl/worksheets/sheet4.xml": stretched})))
+    assert parsed.issues == [] and parsed.rows()["tasks"] == 3
 
 
 def test_a_csv_over_the_row_limit_is_refused(tmp_path, monkeypatch):
