@@ -222,8 +222,8 @@ def make_server(tmp_path_factory, artifacts, browser):
     """Start servers of their own (own data folder, own log) for tests that change data."""
     started: list[AppServer] = []
 
-    def start(name: str) -> AppServer:
-        app = AppServer(tmp_path_factory.mktemp(f"e2e-{name}"), artifacts / f"server-{name}.log")
+    def start(name: str, env: dict[str, str] | None = None) -> AppServer:
+        app = AppServer(tmp_path_factory.mktemp(f"e2e-{name}"), artifacts / f"server-{name}.log", env)
         started.append(app)
         app.open_once(browser)
         return app
@@ -378,12 +378,13 @@ def grid(page, *columns: str, within=None) -> list[dict[str, str]]:
     raise AssertionError(f"no table with columns {columns}; tables drawn: {headers}")
 
 
-def after_heading(page, heading: str, testid: str):
-    """The first element with `testid` after the heading whose text is `heading`
-    (Streamlit lays a page out as a flat list, so a heading does not contain its table)."""
+def after_heading(page, heading: str, testid: str = "", tag: str = "*"):
+    """The first element (with `testid`, or of `tag`) after the heading whose text is
+    `heading` (Streamlit lays a page out as a flat list: a heading does not contain its table)."""
+    test = f'[@data-testid="{testid}"]' if testid else ""
     return main(page).locator(
         f'xpath=//*[self::h1 or self::h2 or self::h3 or self::h4][normalize-space(.)="{heading}"]'
-        f'/following::*[@data-testid="{testid}"][1]'
+        f'/following::{tag}{test}[1]'
     )
 
 
