@@ -315,6 +315,7 @@ _EMPTY = scalar("", pa.string())
 # str.isspace() knows (RE2's \s is ASCII only, hence the classes added).
 _DASH_CLASS = "[—–－‐‑‒―⁃﹣]"
 _SPACE_CLASS = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]+"
+_FOLD_CLASS = r"[—–－‐‑‒―⁃﹣\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]"  # either of the two above
 _MIDNIGHT_RE2 = r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$"
 _TIME_RE2 = r"[ T]\p{Nd}{1,2}:\p{Nd}{2}(?::\p{Nd}{2}(?:\.\p{Nd}+)?)?$"
 # What _NUMBER and the month patterns above accept, as RE2 on folded text: a text
@@ -326,10 +327,30 @@ MONTH_GRAMMAR = (r"^(\p{Nd}{4}[-/.]\p{Nd}{1,2}([-/.]\p{Nd}{1,2})?|\p{Nd}{6}|\p{N
 _SENTINEL = "\x01"  # a text no parser accepts: its refusal gives the reason's wording
 
 
-def fold_array(texts: pa.Array) -> pa.Array:
-    """text.fold() of every text of an Arrow array."""
-    folded = pc.replace_substring_regex(pc.utf8_normalize(texts, "NFKC"), _DASH_CLASS, "-")
-    return pc.replace_substring_regex(folded, _SPACE_CLASS, "")
+def fold_array(texts: pa.Array, normalized: bool = False) -> pa.Array:
+    """text.fold() of every text of an Arrow array (each step skipped when it would change nothing)."""
+    folded = texts
+    if not normalized and not _every(pc.string_is_ascii(texts)):  # NFKC leaves ASCII as it is
+        folded = pc.utf8_normalize(texts, "NFKC")
+    if _some(pc.match_substring_regex(folded, _FOLD_CLASS)):
+        folded = pc.replace_substring_regex(folded, _DASH_CLASS, "-")
+        folded = pc.replace_substring_regex(folded, _SPACE_CLASS, "")
+    return folded
+
+
+def display_array(texts: pa.Array) -> pa.Array:
+    """display() of every text but numbers in %-cells: a date at midnight loses its time."""
+    if not _some(pc.match_substring(texts, "00:00")):
+        return texts
+    return pc.replace_substring_regex(texts, _MIDNIGHT_RE2, r"\1")
+
+
+def _some(mask: pa.Array) -> bool:
+    return bool(pc.any(mask).as_py())
+
+
+def _every(mask: pa.Array) -> bool:
+    return bool(pc.all(mask).as_py())
 
 
 def clean(texts: pa.Array) -> pa.Array:
@@ -429,7 +450,7 @@ def _read_each(texts: pa.Array, reader: ColumnReader, positions: Sequence[int] |
 
 def _read_in_bulk(texts: pa.Array, reader: ColumnReader) -> ColumnRead:
     """Names looked up and impossible texts refused with Arrow kernels; the rest parsed one by one."""
-    shown = pc.replace_substring_regex(texts, _MIDNIGHT_RE2, r"\1")  # display() …
+    shown = display_array(texts)  # display() …
     marked = pc.starts_with(texts, PERCENT_CELL)
     if marked.true_count:  # … and for a number in a %-cell, display() itself
         shown = pc.replace_with_mask(shown, marked, strings([display(t) for t in texts.filter(marked).to_pylist()]))
@@ -445,10 +466,14 @@ def _read_in_bulk(texts: pa.Array, reader: ColumnReader) -> ColumnRead:
         return ColumnRead(values, *_refusals(reader, shown, unknown))
     if reader.grammar is None:
         return _read_each(texts, reader)
-    prepared = shown
     if reader.months:
-        prepared = pc.replace_substring_regex(pc.utf8_normalize(texts, "NFKC"), _TIME_RE2, "")
-    fits = pc.match_substring_regex(fold_array(prepared), reader.grammar)
+        prepared = pc.utf8_normalize(texts, "NFKC")
+        if _some(pc.match_substring(prepared, ":")):
+            prepared = pc.replace_substring_regex(prepared, _TIME_RE2, "")
+        folded = fold_array(prepared, normalized=True)
+    else:
+        folded = fold_array(shown)
+    fits = pc.match_substring_regex(folded, reader.grammar)
     refused = pc.invert(pc.or_(fits, marked))  # a %-cell is always left to the parser
     if not refused.true_count:
         return _read_each(texts, reader)

@@ -41,7 +41,6 @@ ARROW_TYPES = {
 # Kinds whose cells may be numbers formatted as percent (0.105 shown as 10.5%).
 PERCENT_KINDS = ("percent", "indicator_value", "number")
 _NOTE_PATTERN = "^(" + "|".join(NOTE_PREFIXES) + ")"
-_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$"
 _PLAIN_NUMBER = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"  # how the reader writes a number cell
 _SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
 # The registers that count toward an indicator: (sheet key, date column, indicator no).
@@ -451,7 +450,7 @@ class _SheetCheck:
     def _read_column(self, column: Column) -> None:
         text = self.text[column.key]
         if column.kind == "text":
-            self.values[column.key] = pc.replace_substring_regex(text, _MIDNIGHT, r"\1")
+            self.values[column.key] = cells.display_array(text)  # kept as typed; a date shown as a date
         elif column.kind == "indicator_value":
             self._read_keyed(column, self.values["indicator_no"], self._indicator_parsers())
         elif column.kind == "number" and column.key == "value":

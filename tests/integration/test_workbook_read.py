@@ -436,3 +436,14 @@ def test_the_cap_comes_from_the_configuration(tmp_path, monkeypatch):
         ("warning", None, None, "more_issues"),
     ]
     assert parsed.issues[-1].message == "另有 1 个提醒未逐条列出（共 3 个错误、1 个提醒），请先修改以上问题后重新上传"
+
+
+def test_text_columns_keep_what_was_typed_and_show_a_date_as_a_date(tmp_path):
+    import datetime
+
+    sheets = good_sheets()
+    sheets["任务进展"][1][0][5] = "  第一阶段\n已完成  "
+    sheets["任务进展"][1][1][5] = datetime.date(2026, 6, 15)
+    sheets["任务进展"][1][2][5] = 3.25
+    parsed = read_sheets(tmp_path, sheets)
+    assert [r["progress_text"] for r in parsed.tables["tasks"].to_pylist()] == ["第一阶段\n已完成", "2026-06-15", "3.25"]
