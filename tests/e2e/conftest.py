@@ -78,13 +78,15 @@ _PENDING_JS = """() => {
     tablesDrawn: [...document.querySelectorAll('[data-testid="data-grid-canvas"] tbody tr:first-child')].length,
   };
 }"""
-# Records that a rerun started after an interaction, so waiting cannot return
-# on the idle state left over from before it.
+# Records that a rerun was asked for or started after an interaction, so waiting
+# cannot return on the idle state left over from before it. The frontend shows
+# 'rerunRequested' as soon as it sends the rerun; a short script's 'running' may
+# never reach the DOM (React draws only the last of states that arrive together).
 _ARM_JS = """() => {
   window.__yzRunSeen = false;
   const app = document.querySelector('[data-testid="stApp"]');
   const observer = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') { window.__yzRunSeen = true; observer.disconnect(); }
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') { window.__yzRunSeen = true; observer.disconnect(); }
   });
   observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
