@@ -322,9 +322,19 @@ def title(page) -> str:
     return main(page).locator("h1").first.inner_text().strip()
 
 
+def wait_title(page, text: str, timeout: float = 60_000) -> None:
+    """Wait until the page titled `text` is shown and settled (a page switch, or meeting
+    mode's walk, whose one-second ticks are reruns of their own)."""
+    page.wait_for_function(
+        "(text) => document.querySelector('[data-testid=\"stMain\"] h1')?.innerText.trim() === text",
+        arg=text, timeout=timeout)
+    wait_idle(page, timeout)
+
+
 def go(page, menu_title: str) -> None:
     """Click a page in the sidebar menu and wait for it to settle."""
     rerun(page, lambda: sidebar(page).get_by_role("link", name=menu_title, exact=True).click())
+    wait_title(page, menu_title)
 
 
 def combobox(page, label: str):
