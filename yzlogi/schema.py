@@ -146,6 +146,9 @@ class Sheet:
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
     extra: tuple[tuple[str, str], ...] = field(default=())  # (key, sql type) added on storing
+    # Columns the template fills in to save typing. A row holding nothing else is
+    # a template row the official did not fill: skipped with one warning, not an error.
+    prefilled: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -224,6 +227,7 @@ INDICATORS = Sheet(
         _NOTE,
     ),
     unique=("indicator_no", "month"),
+    prefilled=("indicator_no", "indicator_name"),
 )
 
 ROUTES = Sheet(
@@ -243,6 +247,7 @@ ROUTES = Sheet(
     ),
     unique=("route", "month"),
     extra=(("is_new", "BOOLEAN"),),
+    prefilled=("route",),
 )
 
 SHIPS = Sheet(
@@ -288,6 +293,7 @@ TASKS = Sheet(
                ("下一步计划", "下步工作", "下步打算", "下一步工作"), width=30),
     ),
     unique=("task_no", "department", "month"),
+    prefilled=("task_no", "department"),
 )
 
 GOALS = Sheet(

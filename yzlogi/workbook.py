@@ -41,6 +41,7 @@ ARROW_TYPES = {
 # Kinds whose cells may be numbers formatted as percent (0.105 shown as 10.5%).
 PERCENT_KINDS = ("percent", "indicator_value", "number")
 _NOTE_PATTERN = "^(" + "|".join(NOTE_PREFIXES) + ")"
+UNFILLED_ROWS_LISTED = 10  # row numbers named in the unfilled-template-rows warning
 _PLAIN_NUMBER = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"  # how the reader writes a number cell
 _SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
 # The registers that count toward an indicator: (sheet key, date column, indicator no).
@@ -152,6 +153,27 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
             header_row=check.header_row, rows=check.table.num_rows,
         )
     _check_registers(checks, plan, issues)
+    _check_empty(checks, issues)
+
+
+def _check_empty(checks: dict[str, _SheetCheck], issues: _Issues) -> None:
+    """An upload is a whole version: say so when a required sheet brings no rows,
+    and refuse an upload that brings none at all (an untouched template)."""
+    data_rows = {key: len(check.rows) for key, check in checks.items() if hasattr(check, "rows")}
+    required = [s for s in WORKBOOK if s.required and s.key in data_rows]
+    if not required or len(required) < len(data_rows.keys() & {s.key for s in WORKBOOK if s.required}):
+        return
+    if sum(data_rows.values()) == 0:
+        issues.add(ERROR, "no_data", "上传的工作簿中没有任何填报数据（各工作表只有表头或模板预填的内容），未导入")
+        return
+    for sheet in required:
+        if data_rows[sheet.key] == 0:
+            issues.add(
+                WARNING, "empty_sheet",
+                f"工作表「{sheet.name}」没有数据行：每次上传都是完整的一版，导入后这一版将没有{sheet.name}数据"
+                "（请在同一工作簿中保留以前各月的数据）",
+                sheet=sheet.name, order=_order(sheet),
+            )
 
 
 def _where(raw: reader.RawSheet) -> str:
@@ -425,6 +447,9 @@ class _SheetCheck:
         first = pc.coalesce(*cleaned) if len(cleaned) > 1 else cleaned[0]
         note = pc.match_substring_regex(pc.utf8_ltrim_whitespace(first), _NOTE_PATTERN)
         kept = pc.invert(pc.or_(blank, pc.fill_null(note, _FALSE)))
+        unfilled = self._unfilled(header, cleaned, kept)
+        if unfilled is not None:
+            kept = pc.and_(kept, pc.invert(unfilled))
         everything = kept.true_count == n  # the usual sheet: no blank or note row to take out
         positions = _positions(n) if everything else pc.indices_nonzero(kept)
         positions = pc.cast(positions, pa.int64())
@@ -446,6 +471,28 @@ class _SheetCheck:
                     marked = pc.is_in(absolute, value_set=typed(found[j], pa.int64()))
                     text = self.text[key]
                     self.text[key] = pc.if_else(marked, pc.utf8_replace_slice(text, 0, 0, cells.PERCENT_CELL), text)
+
+    def _unfilled(self, header: _Header, cleaned: list[pa.Array], kept: pa.Array) -> pa.Array | None:
+        """Template rows left as the template gave them (only the prefilled columns hold
+        anything): the unit did not report. Skipped, with one warning listing them."""
+        sheet = self.sheet
+        others = [cleaned[j] for key, j in header.columns.items() if key not in sheet.prefilled]
+        if not sheet.prefilled or not others:
+            return None
+        unfilled = pc.and_(kept, reduce(pc.and_, [pc.is_null(c) for c in others]))
+        count = unfilled.true_count
+        if count == 0:
+            return None
+        start = header.index + 1
+        rows = [int(i) + start + 1 for i in pc.indices_nonzero(unfilled).to_pylist()[:UNFILLED_ROWS_LISTED]]
+        listed = "、".join(str(r) for r in rows) + ("等" if count > len(rows) else "")
+        filled = "、".join(f"「{sheet.column(k).header}」" for k in sheet.prefilled if k in header.columns)
+        self.issues.add(
+            WARNING, "unfilled_rows",
+            f"{sheet.name}：第{listed}行共{count}行只有模板预填的{filled}，视为未填报，已跳过",
+            sheet=sheet.name, row=rows[0], order=_order(sheet),
+        )
+        return unfilled
 
     def _read_column(self, column: Column) -> None:
         text = self.text[column.key]

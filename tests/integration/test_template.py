@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from yzlogi.plan import load_plan
-from yzlogi.schema import WORKBOOK, dictionary_rows
+from yzlogi.schema import SHEETS, WORKBOOK, dictionary_rows
 from yzlogi.template import (
     FIRST_DATA_ROW,
     GUIDE_SHEET,
@@ -19,6 +19,7 @@ from yzlogi.template import (
     TITLE_ROW,
     column_list,
     guide_table_row,
+    prefilled_rows,
     write_template,
 )
 
@@ -195,8 +196,9 @@ def test_the_cli_refuses_a_folder_that_does_not_exist_in_chinese(tmp_path):
 # --- filled like an official, then imported ---------------------------------------------
 
 
-def fill_like_an_official() -> bytes:
-    """Open the template, fill the prefilled rows and add a ship, save: what comes back."""
+def fill_like_an_official(skip_units: int = 0) -> bytes:
+    """Open the template, fill the prefilled rows and add a ship, save: what comes back.
+    The last `skip_units` task rows are left as the template gave them (units that did not report)."""
     workbook = load_workbook(io.BytesIO(template_bytes()))
     indicators = workbook["指标进展"]
     values = {1: 10.2, 2: 5.6, 3: 1, 4: 10.8, 5: 9.1, 7: 27, 8: 66}
@@ -212,7 +214,7 @@ def fill_like_an_official() -> bytes:
     for column, value in enumerate(["渝中LNG01", "LNG动力船舶更新", "已完成", "2026-03", "重庆某航运有限公司"], start=1):
         ships.cell(FIRST_DATA_ROW, column, value)
     tasks = workbook["任务进展"]
-    for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 47):
+    for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 47 - skip_units):
         tasks.cell(row, 3, "2026-06")
         tasks.cell(row, 4, "序时推进")
         tasks.cell(row, 5, 50)
@@ -229,9 +231,10 @@ def test_a_template_filled_like_an_official_imports_cleanly():
     parsed = workbook.read_workbook([InputFile("进度填报.xlsx", fill_like_an_official())], PLAN)
     assert [issue.message for issue in parsed.issues] == []
     assert parsed.ok
-    assert parsed.rows() == {"indicators": 7, "routes": 3, "ships": 1, "tasks": 47}
-    assert {s.sheet: s.header_row for s in parsed.sources.values()} == {
-        "指标进展": HEADER_ROW, "通道班次": HEADER_ROW, "船舶更新": HEADER_ROW, "任务进展": HEADER_ROW}
+    # The optional sheets come with the template, empty: read as sheets without rows.
+    assert parsed.rows() == {"indicators": 7, "routes": 3, "ships": 1, "tasks": 47,
+                             "goals": 0, "warehouses": 0, "forwarders": 0}
+    assert {s.sheet: s.header_row for s in parsed.sources.values()} == {sheet.name: HEADER_ROW for sheet in WORKBOOK}
     tasks = parsed.tables["tasks"].to_pylist()
     assert [(r["task_no"], r["department"], r["month"], r["status"], r["progress"], r["row"]) for r in tasks[:2]] == [
         (1, "区交通运输委", "2026-06", "序时推进", 50.0, FIRST_DATA_ROW),
@@ -246,12 +249,32 @@ def test_a_template_filled_like_an_official_imports_cleanly():
         ("渝中LNG01", "LNG动力船舶更新", "已完成", "2026-03")]
 
 
-def test_an_untouched_template_is_refused_with_the_missing_cells_named():
+def test_an_untouched_template_is_refused_as_holding_no_data():
     workbook = pytest.importorskip("yzlogi.workbook", reason="yzlogi.workbook (the reader) is not written yet")
     from yzlogi.model import InputFile
 
     parsed = workbook.read_workbook([InputFile("进度填报模板.xlsx", template_bytes())], PLAN)
     assert not parsed.ok
-    assert {(i.sheet, i.column) for i in parsed.errors} >= {
-        ("任务进展", "统计期"), ("任务进展", "状态"), ("指标进展", "统计期"), ("指标进展", "完成值"),
-        ("通道班次", "月份"), ("通道班次", "开行班次")}
+    assert [i.code for i in parsed.errors] == ["no_data"]
+    # Each sheet's prefilled rows are named as not filled in, not as errors.
+    unfilled = {i.sheet: i.message for i in parsed.warnings if i.code == "unfilled_rows"}
+    assert set(unfilled) == {"指标进展", "通道班次", "任务进展"}
+    assert unfilled["任务进展"].startswith(f"任务进展：第{FIRST_DATA_ROW}、")
+    assert unfilled["任务进展"].endswith("等行共47行只有模板预填的「任务编号」、「填报单位」，视为未填报，已跳过")
+
+
+def test_rows_a_unit_left_as_the_template_gave_them_are_skipped_not_refused():
+    workbook = pytest.importorskip("yzlogi.workbook")
+    from yzlogi.model import InputFile
+
+    parsed = workbook.read_workbook([InputFile("进度填报.xlsx", fill_like_an_official(skip_units=2))], PLAN)
+    assert parsed.ok, [i.message for i in parsed.errors]
+    assert parsed.rows()["tasks"] == 45
+    (warning,) = [i for i in parsed.warnings if i.code == "unfilled_rows"]
+    assert warning.sheet == "任务进展"
+    assert "共2行只有模板预填的「任务编号」、「填报单位」，视为未填报，已跳过" in warning.message
+
+
+def test_the_template_prefills_exactly_the_schema_prefilled_columns():
+    for key, rows in prefilled_rows(PLAN).items():
+        assert {k for row in rows for k in row} == set(SHEETS[key].prefilled), key

@@ -447,3 +447,41 @@ def test_text_columns_keep_what_was_typed_and_show_a_date_as_a_date(tmp_path):
     sheets["任务进展"][1][2][5] = 3.25
     parsed = read_sheets(tmp_path, sheets)
     assert [r["progress_text"] for r in parsed.tables["tasks"].to_pylist()] == ["第一阶段\n已完成", "2026-06-15", "3.25"]
+
+
+# --- a whole version per upload -------------------------------------------------------
+
+
+def test_a_required_sheet_without_rows_is_a_warning_that_the_version_will_lack_it(tmp_path):
+    parsed = read_sheets(tmp_path, with_good(通道班次=(["线路", "月份", "开行班次", "备注"], [])))
+    assert parsed.ok
+    assert [(i.level, i.code, i.sheet) for i in parsed.issues] == [("warning", "empty_sheet", "通道班次")]
+    assert parsed.issues[0].message == (
+        "工作表「通道班次」没有数据行：每次上传都是完整的一版，导入后这一版将没有通道班次数据"
+        "（请在同一工作簿中保留以前各月的数据）")
+
+
+def test_a_workbook_with_headers_only_is_refused_as_holding_no_data(tmp_path):
+    sheets = {name: (header, []) for name, (header, _) in good_sheets().items()}
+    parsed = read_sheets(tmp_path, sheets)
+    assert [(i.level, i.code) for i in parsed.issues] == [
+        ("error", "no_data")]
+    assert parsed.issues[0].message == "上传的工作簿中没有任何填报数据（各工作表只有表头或模板预填的内容），未导入"
+
+
+def test_task_rows_holding_only_task_and_unit_are_unfilled_template_rows(tmp_path):
+    header, rows = good_sheets()["任务进展"]
+    rows = rows + [[4, "区商务委", None, None, None, None, None, None], [5, "区商务委"]]
+    parsed = read_sheets(tmp_path, with_good(任务进展=(header, rows)))
+    assert parsed.ok
+    assert [(i.level, i.code, i.sheet, i.row) for i in parsed.issues] == [
+        ("warning", "unfilled_rows", "任务进展", 5)]
+    assert parsed.issues[0].message == "任务进展：第5、6行共2行只有模板预填的「任务编号」、「填报单位」，视为未填报，已跳过"
+    assert parsed.rows()["tasks"] == 3
+
+
+def test_a_task_row_with_a_status_but_no_month_is_still_an_error(tmp_path):
+    header, rows = good_sheets()["任务进展"]
+    rows = rows + [[4, "区商务委", None, "滞后", None, None, None, None]]
+    parsed = read_sheets(tmp_path, with_good(任务进展=(header, rows)))
+    assert [(i.level, i.sheet, i.row, i.column) for i in parsed.errors] == [("error", "任务进展", 5, "统计期")]
