@@ -11,7 +11,6 @@ shell.plan()  # routes the run through app.py first (ui.ensure_router)
 history.follow_view_request()
 
 st.title("数据管理")
-upload.show_flashes()
 upload.template_section()
 st.header("上传权限")
 unlocked = access.panel()

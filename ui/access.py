@@ -79,8 +79,7 @@ def lock() -> None:
 def _attempt() -> None:
     """The unlock form's callback: check the passcode, then forget it.
 
-    A callback, not the submit button's return value, so the attempt is made
-    exactly once per click whatever reruns follow (AppTest reruns every run once)."""
+    A callback: the attempt is made once per click, before this run draws the panel."""
     passcode = st.session_state.get(PASSCODE_KEY) or ""
     st.session_state[PASSCODE_KEY] = ""  # never kept in session state
     encoded = passcode_hash()

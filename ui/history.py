@@ -15,7 +15,7 @@ import streamlit as st
 
 from ui import access, context, render, urlstate
 from ui.nav import OVERVIEW
-from ui.upload import GENERIC_ERROR, flash
+from ui.upload import GENERIC_ERROR, flash, show_flashes
 from yzlogi.errors import YzlogiError
 from yzlogi.model import InputFile, Version
 from yzlogi.review import history_frame, versions_frame
@@ -23,7 +23,7 @@ from yzlogi.store import Activation
 
 PICK_KEY = "data_pick"
 TARGET_KEY = "_data_rollback_target"
-REQUEST_KEY = "_data_rollback_request"
+SECTION = "history"
 GOTO_KEY = "_data_goto_overview"
 NOT_UNLOCKED = "本会话尚未解锁或解锁已失效，未回滚，当前数据未改变。请重新输入上传口令。"
 
@@ -53,8 +53,9 @@ def _choose_rollback(version_id: int | None) -> None:
         st.session_state[TARGET_KEY] = version_id
 
 
-def _request_rollback(version_id: int, token: str) -> None:
-    st.session_state[REQUEST_KEY] = (version_id, token)
+def _confirm_rollback(version_id: int, token_then: str) -> None:
+    """The confirm button's callback: roll back, and say how it went."""
+    flash(SECTION, *_rollback(version_id, token_then))
 
 
 def follow_view_request() -> None:
@@ -66,10 +67,8 @@ def follow_view_request() -> None:
 
 def section(unlocked: bool) -> None:
     """The history section; rolling back needs `unlocked`."""
-    request = st.session_state.pop(REQUEST_KEY, None)
-    if request is not None:
-        _rollback(*request)
     st.header("版本历史")
+    show_flashes(SECTION)
     versions = context.versions()
     if not versions:
         st.info("还没有任何数据版本。")
@@ -124,35 +123,29 @@ def _actions(version: Version, unlocked: bool) -> None:
         confirm, cancel = st.columns(2)
         with confirm:
             st.form_submit_button("确认回滚", key="data_rollback_confirm", type="primary",
-                                  on_click=_request_rollback, args=(version.id, context.store().state_token()))
+                                  on_click=_confirm_rollback, args=(version.id, context.store().state_token()))
         with cancel:
             st.form_submit_button("取消", key="data_rollback_cancel", on_click=_choose_rollback, args=(None,))
 
 
-def _rollback(version_id: int, token_then: str) -> None:
+def _rollback(version_id: int, token_then: str) -> tuple[str, str]:
     """Make `version_id` active, re-checking access and the active version right now."""
     if not access.unlocked():
-        st.error(NOT_UNLOCKED)
-        return
+        return "error", NOT_UNLOCKED
     by = (st.session_state.get("data_rollback_by") or "").strip()
     note = (st.session_state.get("data_rollback_note") or "").strip()
     if not by:
-        st.error("请填写操作人姓名后再确认回滚。")
-        return
-    store = context.store()
-    if store.state_token() != token_then:
-        st.warning("在您确认之前，其他人已更改了当前版本，未回滚。请查看最新的版本历史后再操作。")
-        return
+        return "error", "请填写操作人姓名后再确认回滚。"
     try:
+        store = context.store()
+        if store.state_token() != token_then:
+            return "warning", "在您确认之前，其他人已更改了当前版本，未回滚。请查看最新的版本历史后再操作。"
         version = store.rollback(version_id, by=by, note=note)
     except YzlogiError as exc:
-        st.error(render.escape_md(exc))
-        return
+        return "error", render.escape_md(exc)
     except Exception:  # noqa: BLE001 - never a traceback on the page
         log.exception("rolling back to version %s failed", version_id)
-        st.error(GENERIC_ERROR)
-        return
+        return "error", GENERIC_ERROR
     log.info("rolled back to version %s from the web page", version.id)
     _choose_rollback(None)
-    flash("success", f"已切换到版本 {version.id}，此次回滚已记入切换历史。各页面在下次刷新时显示该版本。")
-    st.rerun()
+    return "success", f"已切换到版本 {version.id}，此次回滚已记入切换历史，各页面均显示该版本。"

@@ -2,9 +2,10 @@
 
 An upload is read and checked once per distinct set of files and active version
 (the review is kept in session state); nothing is stored until the official
-confirms with a name, and the confirmation is honoured only if the session is
-still unlocked and the active version is still the one the digest was computed
-against at that moment.
+confirms with a name. The confirmation commits in the button's callback, before
+the run draws anything (so the sidebar of that same run shows the new version),
+and only if the session is still unlocked and the active version is still the
+one the digest was computed against at that moment.
 """
 
 from __future__ import annotations
@@ -35,25 +36,28 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADER_KEY = "data_upload"  # + the round: a new round empties the uploader after a commit
 ROUND_KEY = "_data_upload_round"
 REVIEW_KEY = "_data_review"
-COMMIT_REQUEST_KEY = "_data_commit_request"
-FLASH_KEY = "_data_flash"
+FLASH_KEY = "_data_flash_"  # + the section
+SECTION = "upload"
 GENERIC_ERROR = "处理时发生内部错误，操作未完成，已保存的数据未受影响。请重试；如仍出错，请联系系统管理员查看服务器日志。"
 NOT_UNLOCKED = "本会话尚未解锁或解锁已失效，未导入，当前数据未改变。请重新输入上传口令。"
 
 log = logging.getLogger(__name__)
 
 
-# --- messages that survive a rerun ---------------------------------------------------
+# --- messages from callbacks -----------------------------------------------------------
 
 
-def flash(kind: str, text: str) -> None:
-    """Show `text` (success | info | error) at the top of the page's next run."""
-    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+def flash(section: str, kind: str, text: str) -> None:
+    """Show `text` (success | info | warning | error) at the top of `section` in this run.
+
+    Commit and rollback run in button callbacks, before the script draws anything,
+    so that the sidebar and every section of the same run already show their result."""
+    st.session_state.setdefault(FLASH_KEY + section, []).append((kind, text))
 
 
-def show_flashes() -> None:
-    for kind, text in st.session_state.pop(FLASH_KEY, []):
-        {"success": st.success, "info": st.info, "error": st.error}[kind](text)
+def show_flashes(section: str) -> None:
+    for kind, text in st.session_state.pop(FLASH_KEY + section, []):
+        {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](text)
 
 
 # --- the template -------------------------------------------------------------------
@@ -76,18 +80,11 @@ def template_section() -> None:
 # --- uploading ----------------------------------------------------------------------
 
 
-def _request_commit(token: str) -> None:
-    # Runs before the script: remembers which active version the confirmed digest was against.
-    st.session_state[COMMIT_REQUEST_KEY] = token
-
-
 def section(unlocked: bool) -> None:
     """The upload section; uploading needs `unlocked` (the page checked access.panel())."""
-    request = st.session_state.pop(COMMIT_REQUEST_KEY, None)
     st.header("上传进度数据")
+    show_flashes(SECTION)
     if not unlocked:
-        if request is not None:
-            st.error(NOT_UNLOCKED)
         st.caption("解锁后可在此上传填报工作簿。")
         return
     round_ = st.session_state.setdefault(ROUND_KEY, 0)
@@ -108,8 +105,6 @@ def section(unlocked: bool) -> None:
     _show_review(current, report)
     if current.committable:
         _commit_form()
-        if request is not None:
-            _commit(current, request)
 
 
 def _review(files: list[InputFile]) -> tuple[Review, bytes] | None:
@@ -197,42 +192,46 @@ def digest_markdown(lines: list[str]) -> str:
 
 
 def _commit_form() -> None:
+    # The token names the active version the digest above was computed against.
     token = context.store().state_token()
     with st.form("data_commit_form"):
         st.text_input("导入人（必填，记入版本历史）", key="data_by", max_chars=40)
         st.text_input("备注（选填，如：2026年6月数据）", key="data_note", max_chars=200)
         st.form_submit_button("确认导入为新的当前版本", key="data_commit", type="primary",
-                              icon=":material/cloud_upload:", on_click=_request_commit, args=(token,))
+                              icon=":material/cloud_upload:", on_click=_confirm, args=(token,))
 
 
-def _commit(current: Review, token_then: str) -> None:
+def _confirm(token_then: str) -> None:
+    """The confirm button's callback: commit, and say how it went."""
+    flash(SECTION, *_commit(token_then))
+
+
+def _commit(token_then: str) -> tuple[str, str]:
     """Commit the reviewed upload, re-checking access and the active version right now."""
     if not access.unlocked():
-        st.error(NOT_UNLOCKED)
-        return
+        return "error", NOT_UNLOCKED
+    kept = st.session_state.get(REVIEW_KEY)
+    if kept is None or not kept[1].committable:
+        return "error", "没有可导入的文件，当前数据未改变。请重新上传。"
+    identity, current, _report = kept
     by = (st.session_state.get("data_by") or "").strip()
     note = (st.session_state.get("data_note") or "").strip()
     if not by:
-        st.error("请填写导入人姓名后再确认导入。")
-        return
-    store = context.store()
-    if store.state_token() != token_then:
-        st.warning("在您确认之前，其他人已更新了当前版本。上面的变化摘要已按新的当前版本重新计算，请核对后再次确认。")
-        return
+        return "error", "请填写导入人姓名后再确认导入。"
     try:
+        store = context.store()
+        if store.state_token() != token_then or identity[2] != token_then:
+            return "warning", ("在您确认之前，其他人已更新了当前版本，未导入。下面的变化摘要已按新的当前版本重新计算，"
+                               "请核对后再次确认。")
         version = store.commit(current.parsed, by=by, note=note)
     except DuplicateUpload as exc:
-        st.info(render.escape_md(exc))
-        return
+        return "info", render.escape_md(exc)
     except YzlogiError as exc:
-        st.error(render.escape_md(exc))
-        return
+        return "error", render.escape_md(exc)
     except Exception:  # noqa: BLE001 - never a traceback on the page
         log.exception("committing an upload failed")
-        st.error(GENERIC_ERROR)
-        return
+        return "error", GENERIC_ERROR
     log.info("version %s committed from the web page", version.id)
-    flash("success", f"已导入为版本 {version.id}，并已设为当前版本。各页面在下次刷新时显示新数据。")
-    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1  # a fresh, empty uploader
     st.session_state.pop(REVIEW_KEY, None)
-    st.rerun()
+    return "success", f"已导入为版本 {version.id}，并已设为当前版本。各页面均显示新数据。"

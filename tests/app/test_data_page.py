@@ -257,8 +257,12 @@ def test_a_good_workbook_shows_no_issues_and_its_digest_then_commits_as_the_acti
     confirm(at, by="张三", note="5月数据")
     assert committed(store) == [(1, "系统", store.version(1).note, False), (2, "张三", "5月数据", True)]
     assert store.version(2).files == ("2026年5月进度.xlsx",)
-    assert texts(at.success)[0] == "已导入为版本 2，并已设为当前版本。各页面在下次刷新时显示新数据。"
+    assert "已导入为版本 2，并已设为当前版本。各页面均显示新数据。" in texts(at.success)
     assert not at.file_uploader[0].value  # a fresh uploader for the next upload
+    # The commit ran before this run drew anything: its own sidebar and history already show v2.
+    assert [o for o in at.selectbox(key="v").options if o.startswith("v2 · ")] == [
+        f"v2 · {store.version(2).committed_at:%Y-%m-%d %H:%M} · 张三（当前）"]
+    assert list(at.dataframe[0].value["版本"]) == [2, 1]
     at.switch_page("pages/overview.py")
     at.run()
     assert at.caption[0].value.startswith("数据版本：v2 · ") and at.caption[0].value.endswith("张三（当前）")
@@ -334,7 +338,7 @@ def test_several_csv_files_with_chinese_names_upload_together(page, store, tmp_p
     assert committed(store)[-1] == (2, "王五", "", True)
     assert store.version(2).files == ("指标进展.csv", "通道班次.csv", "船舶更新.csv", "任务进展.csv")
     assert store.version(2).rows == {"indicators": 5, "routes": 4, "ships": 2, "tasks": 3}
-    assert texts(at.success)[0].startswith("已导入为版本 2")
+    assert any(t.startswith("已导入为版本 2") for t in texts(at.success))
 
 
 def test_an_unexpected_failure_while_reading_shows_a_message_not_a_traceback(page, store, tmp_path, monkeypatch,
@@ -403,7 +407,7 @@ def test_rollback_asks_for_confirmation_and_is_recorded_in_the_history(page, sto
     at.button(key="data_rollback_confirm").click()
     at.run()
     assert not at.exception
-    assert texts(at.success)[0] == "已切换到版本 1，此次回滚已记入切换历史。各页面在下次刷新时显示该版本。"
+    assert "已切换到版本 1，此次回滚已记入切换历史，各页面均显示该版本。" in texts(at.success)
     assert store.active_version().id == 1
     last = store.history()[-1]
     assert (last.version_id, last.action, last.by, last.note) == (1, "rollback", "李四", "5月数据有误")
