@@ -27,6 +27,10 @@ for group in plan.groups:
     st.subheader(f"{group.label}{group.name}")
     st.table(tables.task_table(plan, group.no).set_index("序号"))
 
+st.header("灯号规则")
+st.caption("灯号按“序时进度”计算：截至所选月份，按时间进度应完成多少。阈值来自计划数据文件，各页每个灯旁均列出其计算过程。")
+st.table(tables.light_rules_table(plan).set_index("目标类型"))
+
 st.header("责任部门")
 st.dataframe(tables.department_table(plan), hide_index=True, width="stretch")
 

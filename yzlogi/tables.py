@@ -146,3 +146,37 @@ def discrepancy_table(plan: Plan) -> pd.DataFrame:
             for d in plan.discrepancies
         ]
     )
+
+
+def light_rules_table(plan: Plan) -> pd.DataFrame:
+    """How each kind of target gets its light, with the plan's own thresholds (设计：灯号规则)."""
+    th = plan.thresholds
+    green, yellow = f"{th.green_ratio:.0%}", f"{th.yellow_ratio:.0%}"
+    ratio = f"完成序时进度 ≥ {green} 绿；≥ {yellow} 黄；否则红"
+    first, last = plan.first_year, plan.last_year
+    months = (last - first + 1) * 12
+    return pd.DataFrame(
+        [
+            {"目标类型": KIND_LABELS["annual_flow"], "例子": "三条线路年均班次；行业规上企业新增数量",
+             "序时进度（截至Y年m月）": "年目标 × m/12", "灯": ratio},
+            {"目标类型": KIND_LABELS["level"], "例子": "海外分拨仓个数；国际货代备案企业数量",
+             "序时进度（截至Y年m月）": "B + (年目标 − B) × m/12，B 为上年12月填报值（无则取上年目标）",
+             "灯": ratio},
+            {"目标类型": KIND_LABELS["floor"], "例子": "营收增速 5%以上；多式联运、通道运量增速 10%以上",
+             "序时进度（截至Y年m月）": "目标本身",
+             "灯": f"实际 ≥ 目标 绿；≥ {th.floor_yellow_share:.0%} × 目标 黄；否则红"},
+            {"目标类型": KIND_LABELS["band"], "例子": "物流业增加值占GDP比重 维持在10%左右",
+             "序时进度（截至Y年m月）": "目标本身",
+             "灯": f"偏离 ≤ {th.band_green_points:g} 个百分点 绿；≤ {th.band_yellow_points:g} 个百分点 黄；否则红"},
+            {"目标类型": "期限数量", "例子": f"船舶更新（{last}年底前）",
+             "序时进度（截至Y年m月）": f"目标 × 已过月数/{months}（自{first}年1月起）", "灯": ratio},
+            {"目标类型": KIND_LABELS["composite"], "例子": "指标6 通道运力投入强度",
+             "序时进度（截至Y年m月）": "各线路分别计算", "灯": "取三条线路中最差的灯：一条落后不被另两条掩盖"},
+            {"目标类型": "重点任务", "例子": "附件2 16项任务",
+             "序时进度（截至Y年m月）": "各单位截至该月的最近一次报送",
+             "灯": "已完成 绿；当月报送 序时推进 绿、未启动 黄、滞后 红；当月未报送 灰。"
+                   "任务取牵头单位和已报送责任单位中最差（红 > 黄 > 灰 > 绿）：牵头单位未报送则任务为灰，责任单位未报送不影响"},
+            {"目标类型": "无数据", "例子": "统计数据尚未发布",
+             "序时进度（截至Y年m月）": "——", "灯": "截至该月当年无数据 灰（待报送），不算红"},
+        ]
+    )

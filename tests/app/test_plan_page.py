@@ -60,8 +60,17 @@ def test_plan_page_shows_routes_fleet_and_discrepancies(app):
     assert routes.loc["渝穗班列", "2025—2027年合计（班次）"] == 300
     fleet = at.dataframe[2].value.set_index("类别")
     assert fleet.loc["新增海运船舶", "到2027年目标"] == "4艘以上"
-    disagreements = at.table[5].value
+    disagreements = at.table[6].value
     assert "正文第13条有三个牵头单位，附件2序号15只有一个" in disagreements.index
+
+
+def test_plan_page_states_the_light_rules_with_the_plan_thresholds(app):
+    at = app("pages/plan.py")
+    rules = at.table[5].value
+    assert rules.loc["年度流量", "灯"] == "完成序时进度 ≥ 100% 绿；≥ 90% 黄；否则红"
+    assert rules.loc["区间（左右）", "灯"] == "偏离 ≤ 1 个百分点 绿；≤ 2 个百分点 黄；否则红"
+    assert rules.loc["下限（以上）", "灯"] == "实际 ≥ 目标 绿；≥ 90% × 目标 黄；否则红"
+    assert rules.loc["期限数量", "序时进度（截至Y年m月）"] == "目标 × 已过月数/36（自2025年1月起）"
 
 
 def test_a_broken_plan_file_stops_the_app_with_its_fault(app, tmp_path, monkeypatch):
