@@ -13,7 +13,7 @@ months, share = views.year_elapsed(view.as_of)
 st.markdown(
     f"#### 数据截至 {view.as_of.label}　·　{view.as_of.year}年已过 {months}/12（序时进度 {share:.1%}）"
 )
-st.caption(f"数据版本：{context.version_label(view.version)}")
+st.caption(f"数据版本：{render.escape_md(context.version_label(view.version))}")
 
 counts = status.counts()["total"]
 for column, key in zip(st.columns(4), levels.ORDER):

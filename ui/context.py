@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui import shell, urlstate
+from ui.render import escape_md
 from yzlogi.digest import Digest, compute_digest
 from yzlogi.errors import YzlogiError
 from yzlogi.model import Version, VersionData
@@ -220,7 +221,7 @@ def banner(view: View) -> None:
         )
     if not view.is_active:
         st.info(
-            f"正在查看历史版本 {version_label(view.version)}，不是当前版本。"
+            f"正在查看历史版本 {escape_md(version_label(view.version))}，不是当前版本。"
             "在侧边栏“数据版本”中选择“当前版本”可返回。",
             icon=":material/history:",
         )

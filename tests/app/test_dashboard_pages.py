@@ -145,3 +145,21 @@ def test_choosing_an_earlier_month_recomputes_every_light(app, expected):
     counts = status.counts()["total"]
     assert _metrics(at)[f"{levels.level(levels.RED).mark} {levels.name(levels.RED)}"] == str(counts[levels.RED])
     assert list(at.dataframe[0].value["事项"]) == [a.title for a in status.exceptions()]
+
+
+def test_an_uploader_name_is_shown_inert_in_captions_and_banners(app, tmp_path):
+    from builders import good_sheets, write_xlsx
+    from yzlogi.model import InputFile
+
+    store = Store(tmp_path / "var", plan=PLAN)
+    store.ensure_ready()
+    path = write_xlsx(tmp_path / "进度.xlsx", good_sheets())
+    hostile = "![x](http://203.0.113.1/x.png)[点我](javascript:alert(1))"
+    store.import_files([InputFile("进度.xlsx", path.read_bytes())], by=hostile)
+    at = app("pages/overview.py")
+    caption = next(c.value for c in at.caption if c.value.startswith("数据版本"))
+    assert r"\!\[x\]\(http\:\/\/203\.0\.113\.1\/x\.png\)" in caption
+    # The sample, now an earlier version: its banner names it through the same escaping.
+    at.selectbox(key="v").select("1").run()
+    banner = next(i.value for i in at.info if i.value.startswith("正在查看历史版本"))
+    assert "v1" in banner
