@@ -159,7 +159,12 @@ def test_an_uploader_name_is_shown_inert_in_captions_and_banners(app, tmp_path):
     at = app("pages/overview.py")
     caption = next(c.value for c in at.caption if c.value.startswith("数据版本"))
     assert r"\!\[x\]\(http\:\/\/203\.0\.113\.1\/x\.png\)" in caption
-    # The sample, now an earlier version: its banner names it through the same escaping.
-    at.selectbox(key="v").select("1").run()
+    # Once an earlier version, its banner names it through the same escaping.
+    sheets = good_sheets()
+    sheets["通道班次"][1][0][2] = 251
+    later = write_xlsx(tmp_path / "进度2.xlsx", sheets)
+    store.import_files([InputFile("进度2.xlsx", later.read_bytes())], by="李四")
+    at = app("pages/overview.py")
+    at.selectbox(key="v").select("2").run()
     banner = next(i.value for i in at.info if i.value.startswith("正在查看历史版本"))
-    assert "v1" in banner
+    assert r"\!\[x\]\(http\:\/\/203\.0\.113\.1\/x\.png\)" in banner
