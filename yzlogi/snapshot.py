@@ -4,7 +4,8 @@ a briefing records, so that what a meeting saw can be produced again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from yzlogi.digest import Digest, compute_digest
 from yzlogi.errors import YzlogiError
@@ -22,7 +23,14 @@ class Snapshot:
     latest: Month  # the latest month in the version's data (the default as-of)
     status: Status
     previous: Version | None  # the version committed just before this one
-    digest: Digest  # this version against `previous`, at the same as-of
+    store: Store = field(repr=False, compare=False)
+
+    @cached_property
+    def digest(self) -> Digest:
+        """This version against `previous`, at the same as-of; made when first asked for,
+        since it loads a second version that the status alone does not need."""
+        old = self.store.load(self.previous.id) if self.previous is not None else None
+        return compute_digest(self.store.plan, old, self.data, self.as_of)
 
 
 def parse_month(text: str) -> Month:
@@ -35,8 +43,9 @@ def parse_month(text: str) -> Month:
 
 def take(store: Store, version_id: int | None = None, as_of: Month | None = None) -> Snapshot:
     """The snapshot of a version (default: the active one) at a month (default: its latest)."""
+    versions = store.versions()  # one read for the version, its predecessor and the active flag
     if version_id is None:
-        version = store.active_version()
+        version = next((v for v in versions if v.active), None)
         if version is None:
             raise YzlogiError("还没有任何数据版本，请先导入进度填报工作簿")
     else:
@@ -44,16 +53,14 @@ def take(store: Store, version_id: int | None = None, as_of: Month | None = None
     data = store.load(version.id)
     latest = default_as_of(data)
     month = latest if as_of is None else as_of
-    earlier = [v for v in store.versions() if v.id < version.id]
+    earlier = [v for v in versions if v.id < version.id]
     previous = max(earlier, key=lambda v: v.id) if earlier else None
-    old = store.load(previous.id) if previous is not None else None
-    plan = store.plan
     return Snapshot(
         version=version,
         data=data,
         as_of=month,
         latest=latest,
-        status=compute_status(plan, data, month),
+        status=compute_status(store.plan, data, month),
         previous=previous,
-        digest=compute_digest(plan, old, data, month),
+        store=store,
     )
