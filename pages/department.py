@@ -14,7 +14,7 @@ names = [d.name for d in plan.departments]
 requested = st.query_params.get("dept", "")
 resolved = plan.resolve_department(requested) if requested else None
 if requested and resolved is None:
-    st.error(f"计划中没有部门“{requested}”，请从下面选择。")
+    st.error(f"计划中没有部门“{render.escape_md(requested)}”，请从下面选择。")  # the URL's text: inert
 
 chosen = st.selectbox("部门", names, index=names.index(resolved) if resolved else None,
                       placeholder="选择一个部门", key=f"department_{resolved or ''}")

@@ -67,8 +67,12 @@ def table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",), **kwar
 
 
 def full_table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",)) -> None:
-    """A static table that wraps long text (progress, problems, next steps) instead of cutting it."""
-    present = [c for c in light_columns if c in frame.columns]
+    """A static table that wraps long text (progress, problems, next steps) instead of cutting it.
+
+    st.table renders every cell and header as Markdown, so text is escaped first."""
+    present = [escape_md(c) for c in light_columns if c in frame.columns]
+    frame = frame.map(lambda value: escape_md(value) if isinstance(value, str) else value)
+    frame.columns = [escape_md(c) for c in frame.columns]
     styler = frame.style.hide(axis="index")
     if present and not frame.empty:
         styler = styler.map(_cell_style, subset=present)

@@ -1,0 +1,184 @@
+"""Issue 9, inert text: HTML and Markdown typed into a workbook (and into names and
+notes) reach the page only as literal text, on every page, in meeting mode too.
+
+Streamlit renders as Markdown the body of markdown, caption, alerts and headings,
+every widget label and help text, and every cell and header of st.table; only
+st.dataframe cells (a canvas) and select options are plain text. So a payload
+may appear verbatim only there, and everywhere else only as escape_md(payload),
+which Markdown shows as the payload itself. The browser side (nothing runs,
+nothing is fetched) is tests/e2e/test_inert_text.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+
+from builders import good_sheets, write_xlsx
+from ui import meeting as ui_meeting
+from ui.render import escape_md
+from yzlogi.meeting import VIEWS
+from yzlogi.model import InputFile
+from yzlogi.store import Store
+
+SCRIPT = "<script>window.__xss=1</script>"
+IMG = "<img src=x onerror=alert(1)>"  # no double quote: protobuf text would escape it
+MD_IMAGE = "![x](http://203.0.113.1/x.png)"  # TEST-NET-3: never a real host
+MD_LINK = "[link](javascript:alert(1))"
+DIRECTIVE = ":red[x]"
+PAYLOADS = (SCRIPT, IMG, MD_IMAGE, MD_LINK, DIRECTIVE)
+
+# Proto fields Streamlit renders as Markdown, whatever the element.
+MARKDOWN_FIELDS = {"body", "label", "help", "content", "caption"}
+PLAIN_ELEMENTS = {"dataframe", "selectbox", "text", "code", "json"}  # shown as plain text
+
+
+def hostile_sheets():
+    """good_sheets() with a payload in every free-text cell and a few names."""
+    sheets = good_sheets()
+    tasks = sheets["任务进展"][1]
+    tasks[0][5:8] = [f"进展 {SCRIPT}", f"问题 {IMG}", f"下步 {MD_LINK}"]
+    tasks[2][5:8] = [f"进展 {MD_IMAGE}", f"问题 {DIRECTIVE}", f"下步 {SCRIPT}"]
+    ships = sheets["船舶更新"][1]
+    ships.append([MD_IMAGE, "LNG动力船舶更新", "已完成", "2026-05", SCRIPT, MD_LINK])
+    ships.append([DIRECTIVE, "甲醇动力船舶更新", "已完成", "2026-06", IMG, DIRECTIVE])
+    routes = sheets["通道班次"][1]
+    routes.append([MD_LINK, "2026-06", 5, IMG])
+    sheets["指标进展"][1][0][5] = MD_IMAGE
+    return sheets
+
+
+@pytest.fixture
+def hostile(app, tmp_path):
+    """The app's data folder with a hostile workbook committed as the active version (v2)."""
+    path = write_xlsx(tmp_path / f"{MD_LINK}.xlsx", hostile_sheets())
+    store = Store(tmp_path / "var")
+    outcome = store.import_files([InputFile(path.name, path.read_bytes())], by=f"{DIRECTIVE}{MD_LINK}",
+                                 note=f"备注 {SCRIPT}")
+    assert outcome.stored and outcome.version.id == 2, outcome.message
+    return store
+
+
+def nodes(at):
+    """Every element and block of the page's tree."""
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "children", {}).values())
+        if getattr(node, "proto", None) is not None:
+            yield node
+
+
+def markdown_texts(proto, out: list[str]) -> list[str]:
+    """The strings of `proto` (nested messages included) in fields rendered as Markdown."""
+    for field, value in proto.ListFields():
+        values = [value] if isinstance(value, (Message, str, bytes, int, float)) else list(value)
+        if field.type == FieldDescriptor.TYPE_MESSAGE:
+            for message in values:
+                markdown_texts(message, out)
+        elif field.type == FieldDescriptor.TYPE_STRING and field.name in MARKDOWN_FIELDS:
+            out.extend(values)
+    return out
+
+
+def table_blobs(proto) -> list[bytes]:
+    """The Arrow bytes of an st.table (data and the Styler's display values)."""
+    blobs = []
+    arrow = proto.arrow_data
+    blobs.append(arrow.data)
+    if arrow.HasField("styler"):
+        blobs.append(arrow.styler.display_values)
+    return blobs
+
+
+def assert_inert(at) -> tuple[list[str], list[bytes]]:
+    """No payload verbatim where Markdown is rendered; the Markdown texts and table bytes seen."""
+    assert not at.exception
+    texts, tables = [], []
+    for node in nodes(at):
+        if node.type in PLAIN_ELEMENTS:
+            continue
+        if node.type == "table":
+            tables += table_blobs(node.proto)
+            continue
+        if node.type == "markdown":
+            assert not node.proto.allow_html, node.proto.body
+        if node.type == "html":
+            assert node.proto.body == ui_meeting.STYLE.strip()  # the one HTML: constant CSS
+        texts += markdown_texts(node.proto, [])
+    for payload in PAYLOADS:
+        assert not [t for t in texts if payload in t], payload
+        assert not [b for b in tables if payload.encode() in b], payload
+    return texts, tables
+
+
+def shown(texts: list[str], tables: list[bytes], text: str) -> bool:
+    """Whether `text` is on the page as escaped Markdown (in a text or a table cell)."""
+    escaped = escape_md(text)
+    return any(escaped in t for t in texts) or any(escaped.encode() in b for b in tables)
+
+
+PAGES = ["overview", "indicators", "routes", "fleet", "tasks", "plan", "data"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_keeps_workbook_markup_inert(app, hostile, page):
+    assert_inert(app(f"pages/{page}.py"))
+
+
+def test_the_department_page_shows_task_texts_escaped_in_its_markdown_tables(app, hostile):
+    at = app("pages/department.py", query={"dept": "区交通运输委"})
+    texts, tables = assert_inert(at)
+    assert at.table, "the task tables are st.table, whose cells are Markdown"
+    for text in (f"进展 {SCRIPT}", f"问题 {IMG}", f"下步 {MD_LINK}", f"进展 {MD_IMAGE}", f"问题 {DIRECTIVE}"):
+        assert shown(texts, tables, text), text
+
+
+def test_the_overview_digest_names_hostile_ships_escaped(app, hostile):
+    texts, tables = assert_inert(app("pages/overview.py"))
+    assert shown(texts, tables, f"{MD_IMAGE}（LNG动力船舶更新）2026年5月完成")
+    assert shown(texts, tables, f"{DIRECTIVE}（甲醇动力船舶更新）2026年6月完成")
+
+
+def test_a_department_named_in_the_url_is_shown_escaped(app, hostile):
+    at = app("pages/department.py", query={"dept": MD_LINK})
+    assert_inert(at)
+    assert [e.value for e in at.error] == [f"计划中没有部门“{escape_md(MD_LINK)}”，请从下面选择。"]
+
+
+def test_the_history_shows_uploader_file_and_note_escaped_or_as_plain_cells(app, hostile):
+    at = app("pages/data.py")
+    texts, _ = assert_inert(at)
+    history = at.dataframe[0].value  # a dataframe: plain text, shown as typed
+    row = history[history["版本"] == 2].iloc[0]
+    assert (row["导入人"], row["备注"]) == (f"{DIRECTIVE}{MD_LINK}", f"备注 {SCRIPT}")
+    assert f"下载原始文件：{escape_md(MD_LINK + '.xlsx')}" in texts
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_meeting_mode_tables_are_markdown_and_stay_inert(app, hostile, view):
+    at = app(f"pages/{view}.py")
+    at.toggle(key=ui_meeting.ON_KEY).set_value(True).run()
+    texts, tables = assert_inert(at)
+    assert len(at.dataframe) == 0 and at.table  # every table is an st.table here
+    if view == "fleet":
+        for name in (MD_IMAGE, DIRECTIVE):
+            assert shown(texts, tables, name), name
+
+
+def test_a_hostile_upload_is_reviewed_inert_on_the_data_page(app, tmp_path, monkeypatch):
+    from yzlogi.access import hash_passcode
+
+    monkeypatch.setenv("YZLOGI_PASSCODE_HASH", hash_passcode("渝中物流-2026", n=2**10, r=8, p=1))
+    at = app("pages/data.py")
+    at.text_input(key="data_passcode").input("渝中物流-2026")
+    at.button(key="data_unlock").click().run()
+    path = write_xlsx(Path(tmp_path) / f"{IMG}.xlsx", hostile_sheets())
+    at.file_uploader[0].set_value([(path.name, path.read_bytes(), "application/octet-stream")]).run()
+    texts, tables = assert_inert(at)
+    # The change digest names the new ships and the new line through Markdown.
+    assert shown(texts, tables, f"{MD_IMAGE}（LNG动力船舶更新）2026年5月完成")
+    assert at.button(key="data_commit")  # the review itself is fine: text is only text
