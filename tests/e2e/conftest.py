@@ -14,82 +14,17 @@ through yzlogi.store.Store and compute_status, read-only.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import tomllib
 import urllib.parse
-import urllib.request
+import weakref
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from harness import (CHROMIUM, CHROMIUM_ARGS, IDLE_JS, PENDING_JS, ROOT, STREAM_PATH, VIEWPORT, AppServer, plan,
+                     run_finished)
+
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-CHROMIUM = os.environ.get("YZLOGI_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-# Chromium's own background traffic is refused on a closed network; keep it quiet.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-VIEWPORT = {"width": 1600, "height": 1000}
-# Idle: connected, the script not running, the page drawn (every page has a
-# title), no element left stale from the run before, no lazily loaded element
-# still a skeleton, and every visible chart and data grid drawn (Vega and the
-# grid draw after the script's run ends; a screenshot or a figure read before
-# that would see an empty box).
-_IDLE_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning'
-      || app.getAttribute('data-test-connection-state') !== 'CONNECTED'
-      || document.querySelector('[data-testid="stMain"] h1') === null
-      || document.querySelectorAll('[data-stale="true"]').length > 0
-      || document.querySelectorAll('[data-testid="stSkeleton"]').length > 0
-      || window.__yzRunSeen === false) return false;
-  const shown = (el) => el.getClientRects().length > 0;
-  const sized = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(shown);
-  if (!charts.every((c) => [...c.querySelectorAll('svg.marks, canvas')].some(sized))) return false;
-  const frames = [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(shown);
-  return frames.every((frame) => {
-    const grid = frame.querySelector('[data-testid="data-grid-canvas"]');
-    const table = grid && grid.querySelector('table');
-    return !!table && grid.width > 0
-      && (table.getAttribute('aria-rowcount') === '1' || table.querySelector('tbody tr') !== null);
-  });
-}"""
-# What is still pending when a page does not settle, for the failure message.
-_PENDING_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const shown = (el) => el.getClientRects().length > 0;
-  return {
-    script: app && app.getAttribute('data-test-script-state'),
-    connection: app && app.getAttribute('data-test-connection-state'),
-    title: document.querySelector('[data-testid="stMain"] h1') !== null,
-    stale: document.querySelectorAll('[data-stale="true"]').length,
-    skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
-    rerunSeen: window.__yzRunSeen,
-    charts: [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].filter(shown).length,
-    tables: [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(shown).length,
-    tablesDrawn: [...document.querySelectorAll('[data-testid="data-grid-canvas"] tbody tr:first-child')].length,
-  };
-}"""
-# Records that a rerun was asked for or started after an interaction, so waiting
-# cannot return on the idle state left over from before it. The frontend shows
-# 'rerunRequested' as soon as it sends the rerun; a short script's 'running' may
-# never reach the DOM (React draws only the last of states that arrive together).
-_ARM_JS = """() => {
-  window.__yzRunSeen = false;
-  const app = document.querySelector('[data-testid="stApp"]');
-  const observer = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') !== 'notRunning') { window.__yzRunSeen = true; observer.disconnect(); }
-  });
-  observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
 # The glide data grid draws on a canvas and keeps an accessible copy of the
 # cells it draws in a <table> inside it: the text a reader of the page gets.
 _GRID_JS = """(canvas) => [...canvas.querySelectorAll('tr')].map(
@@ -98,106 +33,16 @@ _GRID_JS = """(canvas) => [...canvas.querySelectorAll('tr')].map(
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class AppServer:
-    """A `streamlit run app.py` process on localhost with its own data folder."""
-
-    def __init__(self, data_dir: Path, log_path: Path, env: dict[str, str] | None = None):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.host = f"127.0.0.1:{self.port}"
-        self.data_dir = data_dir
-        self.log_path = log_path
-        self.env = {**os.environ, "YZLOGI_DATA_DIR": str(data_dir), **(env or {})}
-        self._log = open(log_path, "w", encoding="utf-8")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-        self._wait_healthy()
-
-    def _wait_healthy(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)  # polling a process that is starting, not waiting on the page
-        raise RuntimeError(f"streamlit did not become healthy:\n{self.log()}")
-
-    def open_once(self, browser) -> None:
-        """Open the app once in a browser, as its first visitor: the app sets up the
-        data folder (a fresh one gets the sample as version 1) on its first run."""
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            page = context.new_page()
-            page.goto(self.page_url())
-            wait_idle(page, timeout=120_000)
-        finally:
-            context.close()
-
-    def page_url(self, url_path: str = "", **params: str) -> str:
-        query = f"?{urllib.parse.urlencode(params)}" if params else ""
-        return f"{self.url}/{url_path}{query}"
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
-        """`python -m yzlogi …` on this server's data folder, as an administrator would run it."""
-        return subprocess.run([sys.executable, "-m", "yzlogi", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=180)
-
-    def store(self):
-        """A store on the server's folder for reading expected figures (the folder lock makes it safe)."""
-        from yzlogi.store import Store
-
-        return Store(self.data_dir, plan=plan(), sample=None)
-
-    def status(self, as_of: str | None = None, version: int | None = None):
-        """The status the pages should show, computed without the UI."""
-        from yzlogi.months import Month
-        from yzlogi.status import compute_status, default_as_of
-
-        store = self.store()
-        version_id = version if version is not None else store.active_version().id
-        data = store.load(version_id)
-        month = Month.parse(as_of) if as_of else default_as_of(data)
-        return compute_status(plan(), data, month)
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
-
-
-_PLAN = None
-
-
-def plan():
-    """The checked plan, loaded once."""
-    global _PLAN
-    if _PLAN is None:
-        from yzlogi.plan import load_plan
-
-        _PLAN = load_plan()
-    return _PLAN
+def open_once(server: AppServer, browser) -> None:
+    """Open the app once in a browser, as its first visitor: the app sets up the
+    data folder (a fresh one gets the sample as version 1) on its first run."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(server.page_url())
+        wait_idle(page, timeout=120_000)
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -213,7 +58,7 @@ def server(tmp_path_factory, artifacts, browser):
     Tests must not change its data: use `make_server` for that."""
     app = AppServer(tmp_path_factory.mktemp("e2e-data"), artifacts / "server.log")
     try:
-        app.open_once(browser)
+        open_once(app, browser)
         yield app
     finally:
         app.stop()
@@ -227,7 +72,7 @@ def make_server(tmp_path_factory, artifacts, browser):
     def start(name: str, env: dict[str, str] | None = None) -> AppServer:
         app = AppServer(tmp_path_factory.mktemp(f"e2e-{name}"), artifacts / f"server-{name}.log", env)
         started.append(app)
-        app.open_once(browser)
+        open_once(app, browser)
         return app
 
     yield start
@@ -243,6 +88,14 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# Each page's current Streamlit websocket (a reconnect opens a new one).
+_STREAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _follow_stream(page) -> None:
+    page.on("websocket", lambda ws: _STREAMS.__setitem__(page, ws) if STREAM_PATH in ws.url else None)
 
 
 class Requests:
@@ -272,6 +125,7 @@ class Requests:
 def context(browser):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
     context.requests = Requests(context)
+    context.on("page", _follow_stream)
     yield context
     context.close()
 
@@ -288,15 +142,16 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function(_IDLE_JS, timeout=timeout)
+        page.wait_for_function(IDLE_JS, timeout=timeout)
     except PlaywrightTimeout:
-        raise AssertionError(f"{page.url} did not settle: {page.evaluate(_PENDING_JS)}") from None
+        raise AssertionError(f"{page.url} did not settle: {page.evaluate(PENDING_JS)}") from None
 
 
 def rerun(page, action, timeout: float = 60_000) -> None:
-    """Do an interaction that reruns the script, then wait for that rerun to settle."""
-    page.evaluate(_ARM_JS)
-    action()
+    """Do an interaction that reruns the script; wait for the server to finish that
+    run (its script_finished message), then for the page to settle."""
+    with _STREAMS[page].expect_event("framereceived", predicate=run_finished, timeout=timeout):
+        action()
     wait_idle(page, timeout)
 
 
