@@ -114,28 +114,65 @@ def _store():
 
 
 def _read_inputs(names: list[str]):
+    """The files to import and, when the upload is refused for its size, why (else None).
+
+    Sizes are checked before anything is read, and reads are bounded by the limit,
+    so a file of many gigabytes (or a device that never ends) is never loaded."""
+    import stat
     from pathlib import Path
 
+    from yzlogi.config import MAX_UPLOAD_MB
     from yzlogi.model import InputFile
+    from yzlogi.reader import MB
+    from yzlogi.workbook import size_refusal
 
-    files = []
+    found = []
     for name in names:
         path = Path(name)
         try:
-            files.append(InputFile(path.name, path.read_bytes()))
+            mode = path.stat().st_mode
         except FileNotFoundError:
             raise YzlogiError(f"找不到文件：{name}") from None
-        except IsADirectoryError:
-            raise YzlogiError(f"{name} 是文件夹，请指定工作簿文件或 CSV 文件") from None
         except OSError as exc:
-            raise YzlogiError(f"无法读取文件 {name}：{exc.strerror}") from None
-    return files
+            raise YzlogiError(_read_error(name, exc)) from None
+        if stat.S_ISDIR(mode):
+            raise YzlogiError(f"{name} 是文件夹，请指定工作簿文件或 CSV 文件")
+        if not stat.S_ISREG(mode):
+            raise YzlogiError(f"{name} 不是普通文件，请指定工作簿文件或 CSV 文件")
+        found.append(path)
+    refusal = size_refusal(sum(path.stat().st_size for path in found))
+    if refusal is not None:
+        return [], refusal
+    room = MAX_UPLOAD_MB.value * MB + 1  # one byte past the limit is enough to refuse
+    files = []
+    for path in found:
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(room)
+        except OSError as exc:
+            raise YzlogiError(_read_error(str(path), exc)) from None
+        room -= len(data)
+        files.append(InputFile(path.name, data))
+        if room <= 0:  # the file grew since its size was taken
+            return [], size_refusal(sum(f.size for f in files))
+    return files, None
+
+
+def _read_error(name: str, exc: OSError) -> str:
+    reason = "没有读取权限" if isinstance(exc, PermissionError) else f"系统错误 {exc.errno}"
+    return f"无法读取文件 {name}：{reason}"
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from yzlogi.model import LEVEL_LABELS
+    from yzlogi.model import ERROR, LEVEL_LABELS
+    from yzlogi.store import WorkbookHasErrors
 
-    outcome = _store().import_files(_read_inputs(args.files), by=args.by, note=args.note)
+    files, refusal = _read_inputs(args.files)
+    if refusal is not None:
+        print(WorkbookHasErrors(1), file=sys.stderr)
+        print(f"  [{LEVEL_LABELS[ERROR]}] {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
+    outcome = _store().import_files(files, by=args.by, note=args.note)
     parsed = outcome.parsed
     if not parsed.ok:
         print(outcome.message, file=sys.stderr)

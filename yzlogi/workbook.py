@@ -74,15 +74,24 @@ def _detail(exc: Exception) -> str:
     return (" ".join(str(exc).split()) or type(exc).__name__)[:120]
 
 
+def size_refusal(total: int) -> str | None:
+    """Why an upload of `total` bytes is refused (config.MAX_UPLOAD_MB), or None.
+
+    The command line asks before reading a file, so a huge one is never loaded."""
+    limit = config.MAX_UPLOAD_MB.value
+    if total > limit * reader.MB:
+        return f"上传的文件共 {total / reader.MB:.1f} MB，超过上限 {limit} MB"
+    return None
+
+
 def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
     files = parsed.files
     if not files:
         issues.add(ERROR, "empty_upload", "没有上传任何文件")
         return
-    total = sum(f.size for f in files)
-    limit = config.MAX_UPLOAD_MB.value
-    if total > limit * reader.MB:
-        issues.add(ERROR, "file_too_large", f"上传的文件共 {total / reader.MB:.1f} MB，超过上限 {limit} MB")
+    refusal = size_refusal(sum(f.size for f in files))
+    if refusal is not None:
+        issues.add(ERROR, "file_too_large", refusal)
         return
 
     found: dict[str, tuple[reader.RawSheet, _Header | None]] = {}

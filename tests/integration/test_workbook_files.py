@@ -5,7 +5,6 @@ import datetime
 import io
 import random
 import re
-import struct
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from builders import convert_with_libreoffice, good_sheets, write_csv, write_xlsx
+from hostile import compound_file, rezip
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
 from yzlogi.workbook import read_workbook
@@ -179,49 +179,6 @@ def test_many_bad_csv_rows_are_all_counted(tmp_path):
 
 def good_xlsx_bytes(tmp_path) -> bytes:
     return write_xlsx(tmp_path / "good.xlsx", good_sheets()).read_bytes()
-
-
-def rezip(data: bytes, extra: dict[str, bytes] = (), replace: dict[str, bytes] = (),
-          compression=zipfile.ZIP_DEFLATED) -> bytes:
-    """A copy of a zip with members added or replaced."""
-    extra, replace = dict(extra), dict(replace)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", compression) as target:
-        for info in source.infolist():
-            target.writestr(info.filename, replace.get(info.filename, source.read(info.filename)))
-        for name, content in extra.items():
-            target.writestr(name, content)
-    return out.getvalue()
-
-
-def compound_file(streams: dict[str, bytes]) -> bytes:
-    """An OLE2 compound file (version 3, 512-byte sectors) holding the given streams,
-    the container an encrypted xlsx comes in (EncryptionInfo + EncryptedPackage)."""
-    size, end, free, fat_mark = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
-    # Streams of 4096 bytes or more live in ordinary sectors: no mini stream needed.
-    contents = [content.ljust(4096, b"\0") for content in streams.values()]
-    fat = [fat_mark, end]  # sector 0: the FAT, sector 1: the directory
-    starts = []
-    for content in contents:
-        count = -(-len(content) // size)
-        starts.append(len(fat))
-        fat += [len(fat) + i + 1 for i in range(count - 1)] + [end]
-    fat += [free] * (size // 4 - len(fat))
-
-    def entry(name, kind, start, length, child=free, right=free):
-        encoded = (name + "\0").encode("utf-16-le")
-        return (encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
-                + struct.pack("<III", free, right, child) + b"\0" * 36 + struct.pack("<IQ", start, length))
-
-    names = list(streams)
-    directory = entry("Root Entry", 5, end, 0, child=1)
-    for i, (name, content) in enumerate(zip(names, contents)):
-        directory += entry(name, 2, starts[i], len(content), right=i + 2 if i + 1 < len(names) else free)
-    directory = directory.ljust(size, b"\0")
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
-              + struct.pack("<109I", 0, *[free] * 108))
-    return header + struct.pack(f"<{size // 4}I", *fat) + directory + b"".join(contents)
 
 
 def docx_bytes() -> bytes:
