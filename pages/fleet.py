@@ -12,7 +12,8 @@ st.title("船舶更新")
 st.caption(f"目标均为{plan.last_year}年底前完成；序时进度按三年（36个月）均匀计算。数据截至 {view.as_of.label}。")
 
 render.alerts(status, "fleet", "船舶更新")
-render.chart(charts.fleet_chart(views.fleet_frame(status), "各类别进展（竖线：目标；虚线：序时进度）"))
+render.chart((*view.key, "fleet"),
+             lambda: charts.fleet_chart(views.fleet_frame(status), "各类别进展（竖线：目标；虚线：序时进度）"))
 render.table(views.fleet_table(status), column_config={"说明": st.column_config.TextColumn(width="large")})
 
 st.header("完成时间线")
@@ -20,7 +21,7 @@ timeline = views.fleet_timeline(status)
 if timeline.empty:
     st.info("截至所选月份还没有完成的船舶。")
 else:
-    render.chart(charts.timeline_chart(timeline))
+    render.chart((*view.key, "timeline"), lambda: charts.timeline_chart(timeline))
 
 st.header("船舶名册")
 st.caption("“状态”为截至所选月份的状态：完成日期晚于该月的船舶计为在建。")

@@ -26,7 +26,8 @@ trend = views.indicator_trend(plan, view.data, chosen.no, view.as_of)
 left, right = st.columns([3, 2])
 with left:
     if trend["value"].notna().any():
-        render.chart(charts.trend_chart(trend, f"{chosen.no}. {chosen.name}", chosen.unit))
+        render.chart((*view.key, "trend", chosen.no),
+                     lambda: charts.trend_chart(trend, f"{chosen.no}. {chosen.name}", chosen.unit))
     else:
         st.info("该指标截至所选月份还没有填报值。")
 with right:

@@ -28,11 +28,14 @@ for item in status.routes:
     left, right = st.columns([3, 2])
     with left:
         render.chart(
-            charts.pace_chart(views.route_pace(status, plan, item.route, year), f"{year}年累计开行与序时进度", "班次"),
+            (*view.key, "pace", item.route, year),
+            lambda: charts.pace_chart(views.route_pace(status, plan, item.route, year), f"{year}年累计开行与序时进度",
+                                      "班次"),
             width="stretch",
         )
     with right:
-        render.chart(charts.monthly_bars(views.route_monthly(item), "每月开行班次", "班次"))
+        render.chart((*view.key, "monthly", item.route),
+                     lambda: charts.monthly_bars(views.route_monthly(item), "每月开行班次", "班次"))
     render.table(views.route_years_table(item))
     st.caption(item.light_3y.text)
 

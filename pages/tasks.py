@@ -15,7 +15,7 @@ st.caption(
     "滞＝滞后，完＝已完成，缺＝当月未报送。"
 )
 render.alerts(status, "task", "重点任务")
-render.chart(charts.heatmap(views.heatmap_frame(status, plan)), width="content")
+render.chart((*view.key, "heatmap"), lambda: charts.heatmap(views.heatmap_frame(status, plan)), width="content")
 
 st.header("打开部门详情")
 names = [d.name for d in plan.departments]

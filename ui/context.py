@@ -79,8 +79,11 @@ def _default_as_of(version_id: int) -> Month:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _digest(old_id: int | None, new_id: int, as_of: str) -> Digest:
+    # Both statuses through their caches: the new one is the page's, the old one is reused when that version is viewed.
     old = version_data(old_id) if old_id is not None else None
-    return compute_digest(shell.plan(), old, version_data(new_id), Month.parse(as_of))
+    return compute_digest(shell.plan(), old, version_data(new_id), Month.parse(as_of),
+                          old_status=_status(old_id, as_of) if old_id is not None else None,
+                          new_status=_status(new_id, as_of))
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,11 @@ class View:
     as_of: Month
     latest: Month  # the latest month in the version's data (default as-of)
     status: Status
+
+    @property
+    def key(self) -> tuple[int, str]:
+        """What everything drawn from this view depends on: cache keys start with it."""
+        return self.version.id, str(self.as_of)
 
     @property
     def is_active(self) -> bool:

@@ -3,10 +3,14 @@ and text from workbooks made inert before it reaches Markdown."""
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from yzlogi import levels
 from yzlogi.status import Light
@@ -88,16 +92,28 @@ def alerts(status, section: str, what: str) -> None:
         table(frame)
 
 
-def chart(chart, **kwargs) -> None:
-    """An Altair chart; in meeting mode with type large enough for the back of the room."""
-    if _meeting():
+def chart(key: tuple, build: Callable[[], alt.Chart], **kwargs) -> None:
+    """An Altair chart; in meeting mode with type large enough for the back of the room.
+
+    `key` names everything the chart is drawn from (View.key, what and which):
+    `build` runs once per key and mode, not on every rerun, since building an Altair
+    chart and turning it into Vega-Lite (with its schema check) takes 50–100 ms."""
+    kwargs.setdefault("width", "stretch")
+    st.vega_lite_chart(spec=copy.deepcopy(_vega_lite(key, _meeting(), build)), **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _vega_lite(key: tuple, meeting: bool, _build: Callable[[], alt.Chart]) -> dict:
+    chart = _build()
+    if meeting:
         chart = (
             chart.configure_axis(labelFontSize=20, titleFontSize=20)
             .configure_legend(labelFontSize=20, titleFontSize=20, orient="bottom")
             .configure_title(fontSize=26, anchor="start")
         )
-    kwargs.setdefault("width", "stretch")
-    st.altair_chart(chart, **kwargs)
+    # What st.altair_chart does on every call (spec with the data as Arrow datasets,
+    # Streamlit's theme rules); tests/app/test_render.py checks the two stay equal.
+    return _convert_altair_to_vega_lite_spec(chart)
 
 
 def lines(items: list[str]) -> None:

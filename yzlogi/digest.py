@@ -23,6 +23,7 @@ from yzlogi.status import (
     TOLERANCE,
     Light,
     Status,
+    column_values,
     compute_status,
     default_as_of,
     fmt,
@@ -222,11 +223,17 @@ def _task_line(t: TaskChange) -> str:
 # --- computing ------------------------------------------------------------------
 
 
-def compute_digest(plan: Plan, old: VersionData | None, new: VersionData, as_of: Month | None = None) -> Digest:
-    """What changes from `old` (None: nothing before) to `new`, judged at one as-of month."""
+def compute_digest(plan: Plan, old: VersionData | None, new: VersionData, as_of: Month | None = None, *,
+                   old_status: Status | None = None, new_status: Status | None = None) -> Digest:
+    """What changes from `old` (None: nothing before) to `new`, judged at one as-of month.
+
+    A caller that holds the two versions' status at `as_of` already may pass them."""
     as_of = as_of if as_of is not None else default_as_of(new)
-    new_status = compute_status(plan, new, as_of)
-    old_status = compute_status(plan, old, as_of) if old is not None else None
+    new_status = new_status if new_status is not None else compute_status(plan, new, as_of)
+    if old is None:
+        old_status = None
+    elif old_status is None:
+        old_status = compute_status(plan, old, as_of)
     return Digest(
         old_version=old.version.id if old is not None and old.version is not None else None,
         new_version=new.version.id if new.version is not None else None,
@@ -324,21 +331,18 @@ def _value_changes(plan: Plan, old: VersionData | None, new: VersionData) -> tup
 def _sheet_changes(sheet, old: VersionData | None, new: VersionData) -> SheetChanges:
     columns = [name for name, _ in sheet.stored_columns() if name != "row"]
 
-    def rows(data: VersionData | None) -> dict[tuple, dict]:
-        if data is None:
+    def rows(data: VersionData | None) -> dict[tuple, tuple]:
+        """Key → the row's cells; column by column, as a later row of a key replaces an earlier one."""
+        frame = data.table(sheet.key) if data is not None else None
+        if frame is None or len(frame) == 0:
             return {}
-        out = {}
-        for r in records(data.table(sheet.key)):
-            out[tuple(_key_value(r.get(k)) for k in sheet.unique)] = r
-        return out
+        keys = zip(*([_key_value(v) for v in values] for values in column_values(frame, sheet.unique)))
+        return dict(zip(keys, zip(*column_values(frame, columns))))
 
     before, after = rows(old), rows(new)
     added = tuple(sorted((k for k in after if k not in before), key=_sortable))
     removed = tuple(sorted((k for k in before if k not in after), key=_sortable))
-    changed = tuple(sorted(
-        (k for k in after if k in before and not all(_same(before[k].get(c), after[k].get(c)) for c in columns)),
-        key=_sortable,
-    ))
+    changed = tuple(sorted((k for k in after if k in before and not _same_row(before[k], after[k])), key=_sortable))
     return SheetChanges(sheet.key, sheet.name, added, removed, changed)
 
 
@@ -351,6 +355,11 @@ def _key_value(value):
 
 def _sortable(key: tuple) -> tuple:
     return tuple((0, v) if isinstance(v, (int, float)) else (1, str(v)) for v in key)
+
+
+def _same_row(a: tuple, b: tuple) -> bool:
+    """Every cell _same; rows exactly equal (most of them, from one upload to the next) need no look closer."""
+    return a == b or all(_same(x, y) for x, y in zip(a, b))
 
 
 def _same(a, b) -> bool:

@@ -30,7 +30,7 @@ class Snapshot:
         """This version against `previous`, at the same as-of; made when first asked for,
         since it loads a second version that the status alone does not need."""
         old = self.store.load(self.previous.id) if self.previous is not None else None
-        return compute_digest(self.store.plan, old, self.data, self.as_of)
+        return compute_digest(self.store.plan, old, self.data, self.as_of, new_status=self.status)
 
 
 def parse_month(text: str) -> Month:
