@@ -1,7 +1,7 @@
 """Where runtime data lives and the limits every input is held to, in one place.
 
 Each limit has a documented default and an environment variable to change it
-(README «配置»). Limits protect the server from files that would take unbounded
+(README «Limits»). Limits protect the server from files that would take unbounded
 time or memory; they are checked before anything is parsed where possible.
 """
 
@@ -43,7 +43,7 @@ MAX_ROWS_PER_SHEET = Limit("max_rows_per_sheet", "YZLOGI_MAX_ROWS_PER_SHEET", 20
 MAX_UNCOMPRESSED_MB = Limit("max_uncompressed_mb", "YZLOGI_MAX_UNCOMPRESSED_MB", 300,
                             "xlsx/ods 解压后的最大总大小，MB（防压缩炸弹）")
 MAX_COMPRESSION_RATIO = Limit("max_compression_ratio", "YZLOGI_MAX_COMPRESSION_RATIO", 200,
-                              "xlsx/ods 中单个文件的最大压缩比（防压缩炸弹）")
+                              "xlsx/ods 中单个文件（解压后超过 1 MB 的）的最大压缩比（防压缩炸弹）")
 MAX_ISSUES_LISTED = Limit("max_issues_listed", "YZLOGI_MAX_ISSUES_LISTED", 200,
                           "校验报告逐条列出的问题上限（超出部分只计数）")
 LOCK_TIMEOUT_S = Limit("lock_timeout_s", "YZLOGI_LOCK_TIMEOUT_S", 30,
@@ -53,3 +53,10 @@ LIMITS: tuple[Limit, ...] = (
     MAX_UPLOAD_MB, MAX_ROWS_PER_SHEET, MAX_UNCOMPRESSED_MB, MAX_COMPRESSION_RATIO,
     MAX_ISSUES_LISTED, LOCK_TIMEOUT_S,
 )
+
+
+def limits_markdown() -> str:
+    """The README's table of limits (tests/unit/test_hardening_limits.py keeps the two equal)."""
+    lines = ["| name | environment variable | default | meaning |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{limit.name}` | `{limit.env}` | {limit.default} | {limit.help} |" for limit in LIMITS]
+    return "\n".join(lines) + "\n"
