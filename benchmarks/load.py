@@ -137,6 +137,16 @@ def summarise(timings: list[dict], field: str) -> dict[str, dict]:
     return out
 
 
+def by_page(timings: list[dict]) -> dict[str, dict]:
+    """Page switches per page: median seconds to settled and to the server's script_finished."""
+    out = {}
+    for title in dict.fromkeys(t["page"] for t in timings if t["kind"] == "switch"):
+        rows = [t for t in timings if t["kind"] == "switch" and t["page"] == title]
+        out[title] = {"count": len(rows), "median_s": round(statistics.median(t["seconds"] for t in rows), 2),
+                      "served_median_s": round(statistics.median(t["server_seconds"] for t in rows), 2)}
+    return out
+
+
 async def run(args: argparse.Namespace) -> dict:
     from playwright.async_api import async_playwright
 
@@ -170,6 +180,7 @@ async def run(args: argparse.Namespace) -> dict:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "sessions": args.sessions, "rounds": args.rounds, "pages": [p.title for p in PAGES],
         "settled": summarise(timings, "seconds"), "served": summarise(timings, "server_seconds"),
+        "settled_by_page": by_page(timings),
         "errors": errors, "wall_s": round(wall, 1),
         "server": {"rss_before_mb": round(baseline / 2**20, 1), "rss_peak_mb": round(sampler.peak / 2**20, 1),
                    "cpu_s": round(cpu, 1)},
@@ -186,6 +197,9 @@ def report(result: dict) -> str:
         lines.append(f"  {'':8}{'count':>7}{'median s':>10}{'p95 s':>8}{'max s':>8}")
         for kind, row in result[field].items():
             lines.append(f"  {kind:8}{row['count']:>7}{row['median_s']:>10}{row['p95_s']:>8}{row['max_s']:>8}")
+    lines.append("page switches by page (median s to settled / to script_finished):")
+    lines.append("  " + "  ".join(f"{title} {row['median_s']}/{row['served_median_s']}"
+                                  for title, row in result["settled_by_page"].items()))
     server = result["server"]
     lines.append(f"errors: {len(result['errors'])}")
     lines += [f"  {e}" for e in result["errors"][:20]]

@@ -55,7 +55,7 @@ def artifacts() -> Path:
 def server(tmp_path_factory, artifacts, browser):
     """One app server for the session, on a fresh data folder (the sample as version 1).
 
-    Tests must not change its data: use `make_server` for that."""
+    Tests must not add or switch versions (a recorded export is fine): use `make_server` for that."""
     app = AppServer(tmp_path_factory.mktemp("e2e-data"), artifacts / "server.log")
     try:
         open_once(app, browser)

@@ -3,7 +3,7 @@ opens its own view; the 部门任务 page links there too."""
 
 import pytest
 
-from conftest import after_heading, choose, main, metrics, open_page, query, rerun, plan, table_rows, title
+from conftest import after_heading, choose, main, metrics, open_page, plan, query, table_rows, title, wait_title
 from yzlogi import levels
 from yzlogi.status import department_status
 from yzlogi.views import light_text, task_label
@@ -28,8 +28,7 @@ def test_a_department_link_opens_that_department(server, page, asked):
 def test_the_tasks_page_links_to_a_department(server, page):
     open_page(page, server.page_url("tasks"))
     choose(page, "部门", "区交通运输委")
-    link = main(page).get_by_role("link", name="查看 区交通运输委 的详情")
-    rerun(page, link.click)
-    assert title(page) == "部门详情"
+    main(page).get_by_role("link", name="查看 区交通运输委 的详情").click()
+    wait_title(page, "部门详情")
     assert query(page)["dept"] == "区交通运输委"
     assert main(page).locator("h2").first.inner_text().strip() == "区交通运输委"

@@ -1,12 +1,9 @@
-"""The 数据管理 page through the browser: the template download, and an official's
-upload from the file input (a Chinese file name) through passcode, validation
+"""The 数据管理 page through the browser: an official's upload from the file input (a Chinese file name) through passcode, validation
 report, change digest and confirmation to a new version every page shows."""
 
 import hashlib
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from builders import good_sheets, write_xlsx
 from conftest import (after_heading, combobox, go, main, metrics, open_page, plan, query, rerun, sidebar,
@@ -16,7 +13,6 @@ from yzlogi import levels
 from yzlogi.access import hash_passcode
 from yzlogi.model import InputFile
 from yzlogi.review import review
-from yzlogi.template import write_template
 from yzlogi.workbook import read_workbook
 
 PASSCODE = "渝中物流-2026"
@@ -39,24 +35,6 @@ def data_server(make_server):
 def _counts_shown(status) -> dict[str, str]:
     counts = status.counts()["total"]
     return {f"{levels.level(k).mark} {levels.name(k)}": str(counts[k]) for k in levels.ORDER}
-
-
-def test_the_template_downloads_with_its_chinese_name(server, page, tmp_path):
-    open_page(page, server.page_url("data"))
-    with page.expect_download() as caught:
-        main(page).get_by_role("button", name="下载填报模板（进度填报模板.xlsx）").click()
-    download = caught.value
-    assert download.suggested_filename == "进度填报模板.xlsx"
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    # The same workbook, cell for cell, as the template made without the app.
-    made = io.BytesIO()
-    write_template(made, plan())
-    assert _cells(load_workbook(saved)) == _cells(load_workbook(made))
-
-
-def _cells(workbook) -> dict[str, list[tuple]]:
-    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
 
 
 def test_an_official_uploads_a_workbook_through_the_page(data_server, page, tmp_path):
