@@ -12,6 +12,11 @@ last activation; a rollback appends an activation. Every use of DuckDB is a shor
 connection under the folder lock: read-only under the shared lock, read-write
 under the exclusive one, so the app's threads and the command line never meet
 DuckDB's own file lock.
+
+Test-only hook: with the environment variable YZLOGI_TEST_KILL_AT set to one of
+KILL_POINTS, a commit kills its own process (SIGKILL) at that step, so that
+tests/integration/test_crash_commit.py can show that every moment of a commit
+leaves the store whole. Unset (always, outside that test) it does nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import logging
 import operator
 import os
 import re
+import signal
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -57,6 +63,18 @@ UNSIGNED = "未署名"
 log = logging.getLogger(__name__)
 
 ACTION_LABELS = {"commit": "导入", "rollback": "回滚", "sample": "示例数据"}
+
+KILL_ENV = "YZLOGI_TEST_KILL_AT"
+# The steps of a commit, in order; "rows:<sheet key>" follows each sheet's rows.
+KILL_POINTS = ("locked", "raw_kept", "began", "version_inserted", "files_inserted",
+               *(f"rows:{sheet.key}" for sheet in WORKBOOK), "issues_inserted", "activated", "committed",
+               "checkpointed", "state_written")
+
+
+def _kill_point(name: str) -> None:
+    """The test-only crash hook (see the module docstring); a no-op unless KILL_ENV names this step."""
+    if os.environ.get(KILL_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --- errors ---------------------------------------------------------------------
@@ -344,6 +362,7 @@ class Store:
         sha256 = upload_sha256(parsed.files)
         by = by.strip() or UNSIGNED
         with self._writing() if con is None else nullcontext(con) as con:
+            _kill_point("locked")
             if only_if_empty and _scalar(con, "version_count") > 0:
                 return None
             existing = con.execute(statement("versions", "version_id_by_sha256"), [sha256]).fetchone()
@@ -354,14 +373,18 @@ class Store:
                 kept = [self._keep_raw(f) for f in parsed.files]
             except OSError as exc:
                 raise CommitFailed(f"无法保存上传的原始文件（{exc.strerror}），未导入，当前数据未改变。") from exc
+            _kill_point("raw_kept")
             now = datetime.now()
             try:
                 with _transaction(con):
+                    _kill_point("began")
                     version_id = _scalar(con, "next_version_id")
                     con.execute(statement("versions", "insert_version"), [version_id, now, by, note, sha256, sample])
+                    _kill_point("version_inserted")
                     for position, (file, stored_as) in enumerate(zip(parsed.files, kept), start=1):
                         con.execute(statement("versions", "insert_file"),
                                     [version_id, position, file.name, file.sha256, file.size, stored_as])
+                    _kill_point("files_inserted")
                     for key, table in tables.items():
                         source = parsed.sources.get(key)
                         con.execute(statement("versions", "insert_sheet"), [
@@ -370,16 +393,22 @@ class Store:
                             source.header_row if source else None,
                         ])
                         _insert_rows(con, WORKBOOK_BY_KEY[key], version_id, table)
+                        _kill_point(f"rows:{key}")
                     for position, issue in enumerate(parsed.warnings, start=1):
                         con.execute(statement("versions", "insert_issue"), [
                             version_id, position, issue.level, issue.code, issue.sheet, issue.row,
                             issue.column, issue.value, issue.message,
                         ])
+                    _kill_point("issues_inserted")
                     _activate(con, version_id, now, by, "sample" if sample else "commit", note)
+                    _kill_point("activated")
             except duckdb.Error as exc:
                 raise CommitFailed(f"保存新版本时出错（{type(exc).__name__}），已全部撤销，当前数据未改变。") from exc
+            _kill_point("committed")
             con.execute("CHECKPOINT")
+            _kill_point("checkpointed")
             self._write_state(con)
+            _kill_point("state_written")
             return _version(con, version_id)
 
     def rollback(self, version_id: int, by: str, note: str = "") -> Version:
