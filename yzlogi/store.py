@@ -561,11 +561,15 @@ class Store:
         # Always the same configuration but read_only: one process may not hold
         # the file under two configurations, and the lock keeps the two modes apart.
         try:
-            return duckdb.connect(str(self.db_path), read_only=read_only)
+            con = duckdb.connect(str(self.db_path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreUnavailable(
                 f"无法打开数据文件 {self.db_path}（{type(exc).__name__}）：它可能正被本系统以外的程序占用，或已损坏。"
             ) from exc
+        # A query running over 2 s (a busy machine) would otherwise draw DuckDB's progress
+        # bar on stdout, into the command line's JSON.
+        con.execute("SET enable_progress_bar = false")
+        return con
 
     # --- the state file ---------------------------------------------------------
 
