@@ -92,7 +92,8 @@ async def session(browser, server: AppServer, number: int, rounds: int, timeout_
     def follow(ws) -> None:
         if STREAM_PATH in ws.url:
             streams.append(ws)
-            ws.on("framereceived", lambda payload: finished.append(time.perf_counter()) if run_finished(payload) else None)
+            ws.on("framereceived",
+                  lambda payload: finished.append(time.perf_counter()) if run_finished(payload) else None)
 
     def record(kind: str, title: str, start: float) -> None:
         served = next(t for t in finished if t >= start)
@@ -214,7 +215,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
     parser.add_argument("--rounds", type=int, default=2, help="walks through the menu per session (default 2)")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds one page may take before it counts as an error")
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds one page may take before it counts as an error (default 300)")
     args = parser.parse_args()
     result = asyncio.run(run(args))
     print(report(result))

@@ -3,8 +3,9 @@ data folder, driven by Playwright in Debian's Chromium (Playwright cannot
 download its own browsers here, so it launches /usr/bin/chromium).
 
 Pages are awaited on Streamlit's own idle state (stApp's
-data-test-script-state="notRunning") plus every chart and table drawn, never
-on sleeps. Screenshots go to test-artifacts/e2e/.
+data-test-script-state="notRunning") plus every chart and table drawn, and an
+interaction on the server's script_finished message for the run it caused;
+never on sleeps (harness.py). Screenshots go to test-artifacts/e2e/.
 
 One server serves the whole session on a fresh data folder (the sample as
 version 1, never changed); a test that changes data starts its own server on
@@ -224,6 +225,14 @@ def metrics(page) -> dict[str, str]:
         label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
         out[label] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
     return out
+
+
+def counts_shown(status) -> dict[str, str]:
+    """The four light counts as 总览's metrics show them: label → number."""
+    from yzlogi import levels
+
+    counts = status.counts()["total"]
+    return {f"{levels.level(k).mark} {levels.name(k)}": str(counts[k]) for k in levels.ORDER}
 
 
 def grids(page, within=None) -> list[list[dict[str, str]]]:

@@ -1,14 +1,8 @@
 """Moving around the real app: the sidebar menu, and the version and as-of month
 kept in the URL so that a link reproduces the view."""
 
-from conftest import choose, go, main, metrics, open_page, query, selected, title
+from conftest import choose, counts_shown, go, main, metrics, open_page, query, selected, title
 from ui.nav import PAGES
-from yzlogi import levels
-
-
-def _counts_shown(status) -> dict[str, str]:
-    counts = status.counts()["total"]
-    return {f"{levels.level(k).mark} {levels.name(k)}": str(counts[k]) for k in levels.ORDER}
 
 
 def test_the_sidebar_menu_reaches_every_page_and_each_address_reopens_it(server, page, context):
@@ -29,7 +23,7 @@ def test_an_as_of_month_in_the_url_reproduces_that_month(server, page):
     status = server.status("2026-06")
     open_page(page, server.page_url(asof="2026-06"))
     assert f"数据截至 {status.as_of.label}" in main(page).inner_text()
-    assert metrics(page) == _counts_shown(status)
+    assert metrics(page) == counts_shown(status)
     assert selected(page, "截至月份") == "2026年6月"
     assert query(page).get("asof") == "2026-06"
 
@@ -40,7 +34,7 @@ def test_choosing_an_as_of_month_puts_it_in_the_url_and_it_survives_page_switche
     assert "asof" not in query(page)  # the latest month is the default: a clean URL
     choose(page, "截至月份", "2026年3月")
     assert query(page).get("asof") == "2026-03"
-    assert metrics(page) == _counts_shown(status)
+    assert metrics(page) == counts_shown(status)
 
     go(page, "通道班次")
     assert query(page).get("asof") == "2026-03"
@@ -49,13 +43,13 @@ def test_choosing_an_as_of_month_puts_it_in_the_url_and_it_survives_page_switche
 
     go(page, "总览")
     assert query(page).get("asof") == "2026-03"
-    assert metrics(page) == _counts_shown(status)
+    assert metrics(page) == counts_shown(status)
 
     # Back to the default: the parameter leaves the URL.
     latest = server.status()
     choose(page, "截至月份", f"最新（{latest.as_of.label}）")
     assert "asof" not in query(page)
-    assert metrics(page) == _counts_shown(latest)
+    assert metrics(page) == counts_shown(latest)
 
 
 def test_choosing_a_version_puts_it_in_the_url_and_it_survives_page_switches(server, page):

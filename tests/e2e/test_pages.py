@@ -3,28 +3,23 @@ exception, and shows the figures the status computes for the sample data."""
 
 import pytest
 
-from conftest import (assert_no_exception, grid, main, metrics, open_page, screenshot, sidebar, title,
-                      wait_idle)
+from conftest import assert_no_exception, counts_shown, grid, main, metrics, open_page, screenshot, sidebar, title
 from ui.nav import PAGES
 from yzlogi import levels
 from yzlogi.views import indicator_card, light_text
 
 
-def _counts_shown(status) -> dict[str, str]:
-    counts = status.counts()["total"]
-    return {f"{levels.level(k).mark} {levels.name(k)}": str(counts[k]) for k in levels.ORDER}
-
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path or "root")
 def test_every_page_opens_at_its_own_address(server, page, artifacts, spec):
     open_page(page, server.page_url(spec.url_path))
+    screenshot(page, spec.url_path or "root", artifacts)  # first: kept when an assertion below fails
     assert_no_exception(page)
     # Streamlit answers an unknown path with a "Page not found" dialog over the default page.
     assert page.get_by_role("dialog").count() == 0, page.get_by_role("dialog").inner_text()
     assert title(page) == spec.title
     current = sidebar(page).locator('[data-testid="stSidebarNavLink"][aria-current="page"]')
     assert current.inner_text().split("\n")[-1] == spec.title
-    screenshot(page, spec.url_path or "root", artifacts)
 
 
 def test_overview_shows_the_month_the_counts_and_the_red_items_first(server, page):
@@ -33,7 +28,7 @@ def test_overview_shows_the_month_the_counts_and_the_red_items_first(server, pag
     body = main(page).inner_text()
     assert f"数据截至 {status.as_of.label}" in body
     assert f"{status.as_of.year}年已过 {status.as_of.month}/12" in body
-    assert metrics(page) == _counts_shown(status)
+    assert metrics(page) == counts_shown(status)
     shown = grid(page, "事项", "原因")
     assert [(row["灯"], row["事项"], row["原因"]) for row in shown] == [
         (light_text(a.level), a.title, a.why) for a in status.exceptions()]
@@ -93,10 +88,3 @@ def test_plan_page_shows_indicators_and_tasks(server, page):
     for text in ["主要指标年度目标（附件1）", "重点任务清单（附件2）", "推进设施绿色化更新", "正文与附件的差异"]:
         assert text in body
 
-
-def test_reloading_a_page_shows_the_same_page(server, page):
-    """A copied address is a working link: the browser's reload lands on the same view."""
-    open_page(page, server.page_url("fleet"))
-    page.reload()
-    wait_idle(page)
-    assert title(page) == "船舶更新"

@@ -38,7 +38,8 @@ def test_the_heatmap_draws_one_cell_per_unit_and_task_with_its_mark(server, page
 
 @pytest.mark.parametrize("what, path, selector", [
     ("page title", "tasks", '[data-testid="stMain"] h1'),
-    ("menu entry", "tasks", '[data-testid="stSidebarNavLink"][aria-current="page"] [data-testid="stMarkdownContainer"] p'),
+    ("menu entry", "tasks",
+     '[data-testid="stSidebarNavLink"][aria-current="page"] [data-testid="stMarkdownContainer"] p'),
     ("chart axis label", "tasks", '[data-testid="stVegaLiteChart"] g[aria-label^="Y-axis"] g.role-axis-label text'),
     ("metric label", "department?dept=区商务委", '[data-testid="stMetricLabel"] p'),
 ])

@@ -1,15 +1,15 @@
-"""The 数据管理 page through the browser: an official's upload from the file input (a Chinese file name) through passcode, validation
-report, change digest and confirmation to a new version every page shows."""
+"""The 数据管理 page through the browser: an official's upload from the file input
+(a Chinese file name) through passcode, validation report, change digest and
+confirmation to a new version every page shows."""
 
 import hashlib
 
 import pytest
 
 from builders import good_sheets, write_xlsx
-from conftest import (after_heading, combobox, go, main, metrics, open_page, plan, query, rerun, sidebar,
-                      title)
+from conftest import (after_heading, combobox, counts_shown, go, main, metrics, open_page, plan, query, rerun,
+                      sidebar, title)
 from ui.context import version_label
-from yzlogi import levels
 from yzlogi.access import hash_passcode
 from yzlogi.model import InputFile
 from yzlogi.review import review
@@ -31,10 +31,6 @@ def data_server(make_server):
     # Cheap scrypt parameters: the passcode's cost is not under test here.
     return make_server("upload", {"YZLOGI_PASSCODE_HASH": hash_passcode(PASSCODE, n=2**10, r=8, p=1)})
 
-
-def _counts_shown(status) -> dict[str, str]:
-    counts = status.counts()["total"]
-    return {f"{levels.level(k).mark} {levels.name(k)}": str(counts[k]) for k in levels.ORDER}
 
 
 def test_an_official_uploads_a_workbook_through_the_page(data_server, page, tmp_path):
@@ -72,7 +68,7 @@ def test_an_official_uploads_a_workbook_through_the_page(data_server, page, tmp_
     body = main(page).inner_text()
     assert f"数据版本：{version_label(new)}" in body
     assert "示例数据" not in body
-    assert metrics(page) == _counts_shown(data_server.status())
+    assert metrics(page) == counts_shown(data_server.status())
 
     # The kept original comes back with its Chinese name, byte for byte.
     go(page, "数据管理")
@@ -87,5 +83,5 @@ def test_an_official_uploads_a_workbook_through_the_page(data_server, page, tmp_
     open_page(page, data_server.page_url(v=str(before.id)))
     assert query(page)["v"] == str(before.id)
     assert "正在查看历史版本" in main(page).inner_text()
-    assert metrics(page) == _counts_shown(data_server.status(version=before.id))
+    assert metrics(page) == counts_shown(data_server.status(version=before.id))
     assert title(page) == "总览" and sidebar(page).is_visible()
