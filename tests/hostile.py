@@ -239,22 +239,15 @@ def zip_bomb(path: Path, xlsx: bytes, sheet: str = "xl/worksheets/sheet1.xml", i
 # --- XML entity bombs ------------------------------------------------------------------------
 
 
-def billion_laughs(root: str = "lolz") -> bytes:
-    """The classic: ten levels of ten references, 10^9 'lol's once expanded (~3 GB)."""
-    entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    return (f'<?xml version="1.0"?>\n<!DOCTYPE {root} [\n' + "\n".join(entities) + f"\n]>\n<{root}>&lol9;</{root}>"
-            ).encode()
-
-
-def with_laughs(xml: bytes, root: str) -> bytes:
-    """An OOXML/ODF part with the billion-laughs DTD in front and &lol9; in its first text."""
-    entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
-    body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
-    dtd = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {root} [\n' + "\n".join(entities) + "\n]>"
-    return dtd.encode() + body.replace(b"<t>", b"<t>&lol9;", 1).replace(b"<t xml:space=\"preserve\">",
-                                                                          b"<t xml:space=\"preserve\">&lol9;", 1)
+def with_laughs(xml: bytes, where: bytes) -> bytes:
+    """An XML part with the billion-laughs DTD in front (ten levels of ten references:
+    10^9 "lol"s, 3 GB once expanded) and &lol9; just after the first `where`."""
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    body = xml.split(b"?>", 1)[1].lstrip() if xml.startswith(b"<?xml") else xml
+    root = body[1:].split(b" ", 1)[0].split(b">", 1)[0].decode()
+    assert where in body, where
+    dtd = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {root} [\n' + "\n".join(entities) + "\n]>\n"
+    return dtd.encode() + body.replace(where, where + b"&lol9;", 1)
 
 
 # --- the refusals, as tables --------------------------------------------------------------------
