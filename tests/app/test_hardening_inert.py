@@ -182,3 +182,20 @@ def test_a_hostile_upload_is_reviewed_inert_on_the_data_page(app, tmp_path, monk
     # The change digest names the new ships and the new line through Markdown.
     assert shown(texts, tables, f"{MD_IMAGE}（LNG动力船舶更新）2026年5月完成")
     assert at.button(key="data_commit")  # the review itself is fine: text is only text
+
+
+def test_no_code_renders_html_except_meeting_modes_constant_css():
+    """The static side: no unsafe_allow_html anywhere, and the one st.html draws a constant."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for d in ("ui", "pages", "yzlogi") for p in (root / d).rglob("*.py")] + [root / "app.py"]
+    found = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if any(k.arg == "unsafe_allow_html" for k in node.keywords) or name in ("html", "iframe"):
+                found.append((str(path.relative_to(root)), name, ast.unparse(node.args[0]) if node.args else ""))
+    assert found == [("ui/meeting.py", "html", "STYLE")]
