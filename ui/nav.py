@@ -10,10 +10,16 @@ class PageSpec:
     path: str
     title: str
     icon: str
-    url_path: str
+    url_path: str  # the page's name in code and in meeting mode's walk
+    default: bool = False  # the home page: Streamlit serves it at "/" only
+
+    @property
+    def address(self) -> str:
+        """The page's URL path: "" for the home page, which has no other address."""
+        return "" if self.default else self.url_path
 
 
-OVERVIEW = PageSpec("pages/overview.py", "总览", ":material/dashboard:", "overview")
+OVERVIEW = PageSpec("pages/overview.py", "总览", ":material/dashboard:", "overview", default=True)
 INDICATORS = PageSpec("pages/indicators.py", "年度指标", ":material/monitoring:", "indicators")
 ROUTES = PageSpec("pages/routes.py", "通道班次", ":material/train:", "routes")
 FLEET = PageSpec("pages/fleet.py", "船舶更新", ":material/directions_boat:", "fleet")
@@ -23,3 +29,8 @@ PLAN = PageSpec("pages/plan.py", "计划总览", ":material/menu_book:", "plan")
 DATA = PageSpec("pages/data.py", "数据管理", ":material/upload_file:", "data")
 
 PAGES: tuple[PageSpec, ...] = (OVERVIEW, INDICATORS, ROUTES, FLEET, TASKS, DEPARTMENT, PLAN, DATA)
+
+
+def page_name(address: str) -> str:
+    """The url_path of the page at a URL path ("" is the home page)."""
+    return address or next(spec.url_path for spec in PAGES if spec.default)

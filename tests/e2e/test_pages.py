@@ -12,13 +12,13 @@ from yzlogi.views import indicator_card, light_text
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path or "root")
 def test_every_page_opens_at_its_own_address(server, page, artifacts, spec):
-    open_page(page, server.page_url(spec.url_path))
+    open_page(page, server.page_url(spec.address))
     screenshot(page, spec.url_path or "root", artifacts)  # first: kept when an assertion below fails
     assert_no_exception(page)
     # Streamlit answers an unknown path with a "Page not found" dialog over the default page
     # (and drops the URL's parameters); it serves the default page at "/" only.
     dialog = page.get_by_role("dialog")
-    assert dialog.count() == 0, f"/{spec.url_path} (ui/nav.py) is not served: {dialog.inner_text()}"
+    assert dialog.count() == 0, f"/{spec.address} (ui/nav.py) is not served: {dialog.inner_text()}"
     assert title(page) == spec.title
     current = sidebar(page).locator('[data-testid="stSidebarNavLink"][aria-current="page"]')
     assert current.inner_text().split("\n")[-1] == spec.title
