@@ -302,6 +302,13 @@ class Store:
                                 ("layout_hash", layout_hash())):
                 con.execute(statement("versions", "set_meta_value"), [name, value])
         con.execute("CHECKPOINT")
+        if self.db_path.with_name(DB_FILE + ".wal").exists():
+            # A log torn by a writer killed while writing it at COMMIT holds no whole
+            # transaction; DuckDB replays nothing and keeps the file until something is
+            # written, so every later open would come this way. One write replaces it.
+            with _transaction(con):
+                con.execute(statement("versions", "set_meta_value"), ["log_replaced_at", datetime.now().isoformat()])
+            con.execute("CHECKPOINT")
         self._write_state(con)
         return _scalar(con, "version_count") > 0
 
@@ -333,10 +340,11 @@ class Store:
         """Read, validate and, when there is no error, commit an upload as the new active version."""
         from yzlogi.workbook import read_workbook  # imported late: the reader pulls in fastexcel
 
-        self.ensure_ready()
+        # Read before the store is touched: a refused upload costs no DuckDB open and leaves the folder as it was.
         parsed = read_workbook(list(files), self.plan)
         if not parsed.ok:
             return ImportOutcome(parsed)
+        self.ensure_ready()
         try:
             version = self._commit(parsed, by, note, sample=False)
         except DuplicateUpload as duplicate:
@@ -394,11 +402,11 @@ class Store:
                         ])
                         _insert_rows(con, WORKBOOK_BY_KEY[key], version_id, table)
                         _kill_point(f"rows:{key}")
-                    for position, issue in enumerate(parsed.warnings, start=1):
-                        con.execute(statement("versions", "insert_issue"), [
-                            version_id, position, issue.level, issue.code, issue.sheet, issue.row,
-                            issue.column, issue.value, issue.message,
-                        ])
+                    _insert_all(con, statement("versions", "insert_issue"), [
+                        [version_id, position, issue.level, issue.code, issue.sheet, issue.row,
+                         issue.column, issue.value, issue.message]
+                        for position, issue in enumerate(parsed.warnings, start=1)
+                    ])
                     _kill_point("issues_inserted")
                     _activate(con, version_id, now, by, "sample" if sample else "commit", note)
                     _kill_point("activated")
