@@ -272,20 +272,45 @@ class Store:
 
     def _inspect(self) -> bool | None:
         """Whether the store has versions; None when it needs setting up first."""
-        wal = self.db_path.with_name(DB_FILE + ".wal")
-        if not self.db_path.exists() or wal.exists():
-            # A WAL left by a writer that died is replayed by the next read-write open.
+        if self._needs_opening_for_writing():
             return None
         with self._reading() as con:
-            found = con.execute(statement("schema", "has_meta")).fetchone()
-            if not found[0]:
-                return None
-            meta = dict(con.execute(statement("schema", "meta")).fetchall())
-            _check_schema_version(meta.get("schema_version"))
-            if meta.get("plan_hash") != plan_hash(self.plan) or meta.get("layout_hash") != layout_hash():
-                return None
-            self._write_state_if_stale(con)
-            return _scalar(con, "version_count") > 0
+            return self._inspect_in(con)
+
+    def _needs_opening_for_writing(self) -> bool:
+        # No file yet, or a WAL left by a writer that died: the next read-write open replays it.
+        return not self.db_path.exists() or self.db_path.with_name(DB_FILE + ".wal").exists()
+
+    def _inspect_in(self, con) -> bool | None:
+        found = con.execute(statement("schema", "has_meta")).fetchone()
+        if not found[0]:
+            return None
+        meta = dict(con.execute(statement("schema", "meta")).fetchall())
+        _check_schema_version(meta.get("schema_version"))
+        if meta.get("plan_hash") != plan_hash(self.plan) or meta.get("layout_hash") != layout_hash():
+            return None
+        self._write_state_if_stale(con)
+        return _scalar(con, "version_count") > 0
+
+    @contextmanager
+    def _writing_ready(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writing connection in a store made ready in that same connection: ensure_ready
+        and the commit after it open DuckDB once, not twice (~30 ms of an import)."""
+        if self._ready:
+            with self._writing() as con:
+                yield con
+            return
+        with self._ready_lock:  # taken before the folder lock, as in ensure_ready
+            fresh = self._needs_opening_for_writing()
+            with self._writing() as con:
+                if not self._ready:
+                    has_versions = None if fresh else self._inspect_in(con)
+                    if has_versions is None:
+                        has_versions = self._set_up(con)
+                    if not has_versions and self.sample is not None:
+                        self._commit_sample(self.sample, con)
+                    self._ready = True
+                yield con
 
     def _set_up(self, con) -> bool:
         """Create what is missing and reload the plan if it changed; whether versions exist."""
@@ -344,9 +369,9 @@ class Store:
         parsed = read_workbook(list(files), self.plan)
         if not parsed.ok:
             return ImportOutcome(parsed)
-        self.ensure_ready()
         try:
-            version = self._commit(parsed, by, note, sample=False)
+            with self._writing_ready() as con:
+                version = self._commit(parsed, by, note, sample=False, con=con)
         except DuplicateUpload as duplicate:
             return ImportOutcome(parsed, duplicate_of=duplicate.version)
         return ImportOutcome(parsed, version=version)
@@ -393,13 +418,13 @@ class Store:
                         con.execute(statement("versions", "insert_file"),
                                     [version_id, position, file.name, file.sha256, file.size, stored_as])
                     _kill_point("files_inserted")
+                    sheets = []
                     for key, table in tables.items():
                         source = parsed.sources.get(key)
-                        con.execute(statement("versions", "insert_sheet"), [
-                            version_id, key, table.num_rows,
-                            source.file if source else None, source.found_as if source else None,
-                            source.header_row if source else None,
-                        ])
+                        sheets.append([version_id, key, table.num_rows, source.file if source else None,
+                                       source.found_as if source else None, source.header_row if source else None])
+                    _insert_all(con, statement("versions", "insert_sheet"), sheets)
+                    for key, table in tables.items():
                         _insert_rows(con, WORKBOOK_BY_KEY[key], version_id, table)
                         _kill_point(f"rows:{key}")
                     _insert_all(con, statement("versions", "insert_issue"), [
