@@ -24,8 +24,9 @@ system-deps:
 run-deps:
 	@bash scripts/system-deps.sh run
 
+# Speed as ratios against baselines of the same run (docs/performance.md); BENCH_ARGS="--runs 3" for a quick one.
 bench: $(VENV)/.dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -155,6 +155,7 @@ def main() -> None:
         "cold_bare": median(cold_bare),
         "warm": {page: median(values) for page, values in warm.items()},
         "cold": {page: median(values) for page, values in cold.items()},
+        "titles": {spec.path: spec.title for spec in PAGES},
         "runs": args.runs,
         "cold_runs": rounds,
     }))

@@ -216,6 +216,8 @@ def _status_ok(run) -> None:
 
 
 def ms(seconds: float) -> str:
+    if seconds < 0.01:
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
@@ -249,7 +251,7 @@ def header(args) -> list[str]:
 
 
 def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages: dict, started: float) -> str:
-    out = ["## Figures of the last run", "", *header(args), ""]
+    out = ["### Figures of the last run", "", *header(args), ""]
     full = bench.full[1]
     out += [f"Full three-year workbook: {bench.rows[1]:,} data rows over 7 sheets, {full.stat().st_size / 1024:,.0f} KB. "
             f"Bad workbook: {BAD_ROWS:,} rows in 任务进展, {bench.bad.stat().st_size / 1024 / 1024:.1f} MB.", ""]
@@ -257,7 +259,7 @@ def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages
     bare1 = imports[("bare", 1)]
     fresh, in_use = imports[("fresh", 1)], imports[("in-use", 1)]
     bare_bad = refusal["bare"]
-    out += ["### Ratios against the goals", "",
+    out += ["#### Ratios against the goals", "",
             "| ratio | what ÷ baseline | median wall | baseline wall | ratio (wall) | ratio (CPU) | goal |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     rows = [
@@ -273,27 +275,27 @@ def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages
     out += ["", "Wall is what people wait for; CPU (user + system of the child) is the same work measured "
             "without the time spent waiting for a core on this shared machine.", ""]
 
-    out += ["### The peer: pandas.read_excel (openpyxl) + DuckDB", "",
-            "| workbook | yzlogi import (folder in use) | peer | peer ÷ yzlogi | yzlogi peak RSS | peer peak RSS |"
-            " bare parse peak RSS |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+    out += ["#### The peer: pandas.read_excel (openpyxl) + DuckDB", "",
+            "| workbook | yzlogi import (folder in use) | peer | peer ÷ yzlogi (wall) | (CPU) | yzlogi peak RSS |"
+            " peer peak RSS | bare parse peak RSS |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for scale in SCALES:
         ours, peer, bare = imports[("in-use", scale)], imports[("peer", scale)], imports[("bare", scale)]
         out.append(f"| {scale}× ({bench.rows[scale]:,} rows) | {ms(ours.wall)} | {ms(peer.wall)} | "
-                   f"{ratio(peer.wall, ours.wall)} | {ours.max_rss_mb:.0f} MB | {peer.max_rss_mb:.0f} MB | "
-                   f"{bare.max_rss_mb:.0f} MB |")
+                   f"{ratio(peer.wall, ours.wall)} | {ratio(peer.cpu, ours.cpu)} | {ours.max_rss_mb:.0f} MB | "
+                   f"{peer.max_rss_mb:.0f} MB | {bare.max_rss_mb:.0f} MB |")
     out += ["", f"Peak RSS of the fresh-folder import: {fresh.max_rss_mb:.0f} MB; of the refusal: "
             f"{refusal['in-use'].max_rss_mb:.0f} MB (bare parse of that file {bare_bad.max_rss_mb:.0f} MB).", ""]
 
-    out += ["### Growth with rows (import into a folder in use)", "",
-            "| rows | file | bare parse | import | import ÷ bare | import ÷ import at 1× |",
-            "| --- | --- | --- | --- | --- | --- |"]
+    out += ["#### Growth with rows (import into a folder in use)", "",
+            "| rows | file | bare parse | import | import ÷ bare (wall) | (CPU) | import ÷ import at 1× |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
     for scale in SCALES:
         ours, bare = imports[("in-use", scale)], imports[("bare", scale)]
         out.append(f"| {bench.rows[scale]:,} ({scale}×) | {bench.full[scale].stat().st_size / 1024:,.0f} KB | "
-                   f"{ms(bare.wall)} | {ms(ours.wall)} | {ratio(ours.wall, bare.wall)} | "
+                   f"{ms(bare.wall)} | {ms(ours.wall)} | {ratio(ours.wall, bare.wall)} | {ratio(ours.cpu, bare.cpu)} | "
                    f"{ratio(ours.wall, in_use.wall)} |")
-    out += ["", "### Growth with versions (status --json)", "",
+    out += ["", "#### Growth with versions (status --json)", "",
             "| versions stored | median wall | CPU | ÷ 1 version | peak RSS |", "| --- | --- | --- | --- | --- |"]
     for count in VERSION_COUNTS:
         case = status[count]
@@ -301,7 +303,7 @@ def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages
                    f"{case.max_rss_mb:.0f} MB |")
 
     bare = pages["bare"]
-    out += ["", "### R4: pages, server-side run time", "",
+    out += ["", "#### R4: pages, server-side run time", "",
             f"Bare page (one `st.write`): {bare['wall'] * 1000:.1f} ms wall, {bare['cpu'] * 1000:.1f} ms CPU. "
             f"Warm: median of {pages['runs']} reruns on the version already shown; cold: median of "
             f"{pages['cold_runs']} first runs after another session committed a new version "
@@ -310,7 +312,7 @@ def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages
             "| --- | --- | --- | --- | --- | --- | --- |"]
     for page, warm in pages["warm"].items():
         cold = pages["cold"][page]
-        out.append(f"| {page} | {ms(warm['wall'])} | {ms(warm['cpu'])} | {warm['wall'] / bare['wall']:.0f} | "
+        out.append(f"| {pages['titles'][page]} (`{page}`) | {ms(warm['wall'])} | {ms(warm['cpu'])} | {warm['wall'] / bare['wall']:.0f} | "
                    f"{ms(cold['wall'])} | {ms(cold['cpu'])} | {cold['wall'] / pages['cold_bare']['wall']:.0f} |")
     out += ["", f"Whole benchmark: {(time.perf_counter() - started) / 60:.1f} minutes.", ""]
     return "\n".join(out)
