@@ -14,6 +14,7 @@ import io
 import logging
 from datetime import datetime
 
+import pandas as pd
 import streamlit as st
 
 from ui import access, context, render, shell
@@ -28,6 +29,7 @@ from yzlogi.review import (
     report_xlsx,
     review,
 )
+from yzlogi.schema import WORKBOOK, dictionary_rows
 from yzlogi.store import DuplicateUpload, WorkbookHasErrors, duplicate_message
 from yzlogi.template import write_template
 from yzlogi.workbook import read_workbook
@@ -75,6 +77,18 @@ def template_section() -> None:
     st.markdown("下载填报模板，在 Excel 或 WPS 中填写后在下方上传。也可以每个工作表另存为一个 CSV 文件，一起上传。")
     st.download_button("下载填报模板（进度填报模板.xlsx）", _template_bytes(), file_name=TEMPLATE_FILE_NAME,
                        mime=XLSX_MIME, key="data_template", icon=":material/download:", on_click="ignore")
+    with st.expander("填报说明（数据字典）：各工作表的列、填写要求和可接受的写法"):
+        dictionary_section()
+
+
+def dictionary_section() -> None:
+    """The data dictionary, derived from the schema like the template's 填报说明 and docs/workbook.md."""
+    st.markdown("表头可以带单位或换行，表头上方可以有标题行；数字可写全角或带千分位，月份可写 2026-06、2026年6月等。")
+    rows = pd.DataFrame(dictionary_rows())
+    for sheet in WORKBOOK:
+        st.markdown(f"**{sheet.name}**（{'必需' if sheet.required else '可选'}）：{render.escape_md(sheet.help)}")
+        shown = rows[rows["工作表"].str.startswith(sheet.name)].drop(columns="工作表")
+        render.full_table(shown, light_columns=())
 
 
 # --- uploading ----------------------------------------------------------------------

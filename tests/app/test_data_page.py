@@ -6,6 +6,7 @@ gate (ui.access.gate()), so nothing waits and nothing depends on timing."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from yzlogi.config import SAMPLE_WORKBOOK
 from yzlogi.errors import YzlogiError
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
+from yzlogi.schema import ROUTES, WORKBOOK
 from yzlogi.store import Store
 from yzlogi.template import write_template
 from yzlogi.workbook import read_workbook
@@ -128,6 +130,11 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
+def unescape(text: str) -> str:
+    """A cell of an st.table as typed (render.full_table escapes Markdown)."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def committed(store: Store) -> list[tuple[int, str, str, bool]]:
     return [(v.id, v.by, v.note, v.active) for v in store.versions()]
 
@@ -152,6 +159,19 @@ def test_template_and_history_are_open_but_upload_is_off_without_a_passcode_hash
     assert list(history["版本"]) == [1] and list(history["当前"]) == ["✔ 当前"]
     assert "版本 1 是当前版本。" in texts(at.caption)
     assert [b.key for b in at.button] == ["data_view"]  # no rollback without the passcode
+
+
+def test_the_data_dictionary_is_on_the_page_sheet_by_sheet_from_the_schema(page):
+    at = page(env_hash=None)
+    assert at.expander[0].label == "填报说明（数据字典）：各工作表的列、填写要求和可接受的写法"
+    assert len(at.table) == len(WORKBOOK)
+    for sheet, table in zip(WORKBOOK, at.table, strict=True):
+        shown = table.value
+        assert list(shown.columns) == ["列名", "也可写作", "类型", "是否必填", "填写要求", "示例"]
+        assert [unescape(h) for h in shown["列名"]] == [c.header for c in sheet.columns]
+    routes = at.table[WORKBOOK.index(ROUTES)].value.set_index("列名")
+    assert unescape(routes.loc["线路", "填写要求"]) == "东盟班车、渝甬班列、渝穗班列；其他名称作为新增线路"
+    assert routes.loc["线路", "是否必填"] == "必填"
 
 
 def test_a_malformed_hash_disables_upload_without_showing_it(page):
