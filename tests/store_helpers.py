@@ -18,15 +18,9 @@ import pyarrow as pa
 
 from yzlogi.model import ERROR, InputFile, Issue, ParsedWorkbook, SheetSource
 from yzlogi.schema import SHEETS
+from yzlogi.workbook import ARROW_TYPES  # the reader's types: what it hands the store
 
 ROOT = Path(__file__).resolve().parents[1]
-ARROW_TYPES = {
-    "INTEGER": pa.int32(),
-    "BIGINT": pa.int64(),
-    "DOUBLE": pa.float64(),
-    "VARCHAR": pa.string(),
-    "BOOLEAN": pa.bool_(),
-}
 
 
 def typed_table(key: str, rows: list[dict]) -> pa.Table:
