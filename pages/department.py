@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import context, render
-from yzlogi import levels, views
+from yzlogi import views
 from yzlogi.status import department_status
 
 view = context.require()
@@ -28,8 +28,7 @@ detail = department_status(status, plan, chosen)
 st.header(chosen)
 st.caption(f"截至 {view.as_of.label}。牵头任务 {len(detail.led_tasks)} 项，责任任务 {len(detail.supported_tasks)} 项。")
 counts = detail.counts()
-for column, key in zip(st.columns(4), levels.ORDER):
-    column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
+render.light_counts(counts)
 
 st.subheader("需要关注：红灯、黄灯")
 alerts = views.department_alerts_table(detail)

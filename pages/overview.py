@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import context, exports, render
-from yzlogi import levels, views
+from yzlogi import views
 
 view = context.require()
 status = view.status
@@ -16,8 +16,7 @@ st.markdown(
 st.caption(f"数据版本：{render.escape_md(context.version_label(view.version))}")
 
 counts = status.counts()["total"]
-for column, key in zip(st.columns(4), levels.ORDER):
-    column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
+render.light_counts(counts)
 
 st.header("需要关注：红灯、黄灯")
 exceptions = views.exceptions_table(status)

@@ -35,6 +35,12 @@ def badge(light: Light | str) -> None:
     st.badge(f"{level.mark} {level.name}", color=BADGE_COLOURS[key])
 
 
+def light_counts(counts: dict[str, int]) -> None:
+    """How many items carry each light, as four metrics in the lights' order (红 黄 绿 灰)."""
+    for column, key in zip(st.columns(4), levels.ORDER):
+        column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
+
+
 MAX_UNSCROLLED_ROWS = 40
 ROW_HEIGHT = 38  # px; fixed so that a table's full height can be computed
 
