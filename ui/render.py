@@ -36,7 +36,7 @@ def badge(light: Light | str) -> None:
 
 
 def light_counts(counts: dict[str, int]) -> None:
-    """How many items carry each light, as four metrics in the lights' order (红 黄 绿 灰)."""
+    """How many items carry each light, as four metrics in the lights' order (红 黄 灰 绿)."""
     for column, key in zip(st.columns(4), levels.ORDER):
         column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
 

@@ -87,7 +87,7 @@ def dictionary_section() -> None:
     rows = pd.DataFrame(dictionary_rows())
     for sheet in WORKBOOK:
         st.markdown(f"**{sheet.name}**（{'必需' if sheet.required else '可选'}）：{render.escape_md(sheet.help)}")
-        shown = rows[rows["工作表"].str.startswith(sheet.name)].drop(columns="工作表")
+        shown = rows[rows["工作表"].isin([sheet.name, f"{sheet.name}（可选）"])].drop(columns="工作表")
         render.full_table(shown, light_columns=())
 
 
