@@ -41,6 +41,16 @@ def parse_month(text: str) -> Month:
         raise YzlogiError(f"月份“{text}”格式不对，应为 YYYY-MM，如 2026-06") from None
 
 
+def _within(start: Month, latest: Month, as_of: Month, version: Version) -> Month:
+    """An as-of month the app also offers: from the plan's first month to the version's
+    latest; a later month would judge months nobody has reported yet."""
+    first = start if latest >= start else latest
+    if not first <= as_of <= latest:
+        raise YzlogiError(f"截至月份 {as_of} 超出版本 {version.id} 的数据范围：应在 {first} 至 {latest} 之间"
+                          f"（不指定时为 {latest}，即该版本数据的最新月份）")
+    return as_of
+
+
 def take(store: Store, version_id: int | None = None, as_of: Month | None = None) -> Snapshot:
     """The snapshot of a version (default: the active one) at a month (default: its latest)."""
     versions = store.versions()  # one read for the version, its predecessor and the active flag
@@ -52,7 +62,7 @@ def take(store: Store, version_id: int | None = None, as_of: Month | None = None
         version = store.version(version_id)
     data = store.load(version.id)
     latest = default_as_of(data)
-    month = latest if as_of is None else as_of
+    month = latest if as_of is None else _within(store.plan.start, latest, as_of, version)
     earlier = [v for v in versions if v.id < version.id]
     previous = max(earlier, key=lambda v: v.id) if earlier else None
     return Snapshot(

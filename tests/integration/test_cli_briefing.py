@@ -95,12 +95,16 @@ def test_exports_lists_every_record_oldest_first(folder, tmp_path):
     [
         (["--format", "pdf", "--version", "9"], {}, 1, "版本 9 不存在。可用 python -m yzlogi versions 查看已有版本。\n"),
         (["--format", "xlsx", "--as-of", "2026-13"], {}, 1, "月份“2026-13”格式不对，应为 YYYY-MM，如 2026-06\n"),
+        (["--format", "xlsx", "--as-of", "2026-11"], {}, 1,
+         "截至月份 2026-11 超出版本 1 的数据范围：应在 2025-01 至 2026-10 之间（不指定时为 2026-10，即该版本数据的最新月份）\n"),
+        (["--format", "pdf", "--as-of", "2024-12"], {}, 1,
+         "截至月份 2024-12 超出版本 1 的数据范围：应在 2025-01 至 2026-10 之间（不指定时为 2026-10，即该版本数据的最新月份）\n"),
         (["--format", "pdf"], {"YZLOGI_CJK_FONT": "/无此字体.ttf"}, 1,
          "生成 PDF 需要中文字体 Noto Sans CJK SC（/无此字体.ttf），但环境变量 YZLOGI_CJK_FONT 指定的文件不存在。"
          "请在服务器上运行 make run 或 sudo apt-get install fonts-noto-cjk 安装后重试；"
          "也可用环境变量 YZLOGI_CJK_FONT 指定其他中文字体文件（.ttf/.otf/.ttc）。\n"),
     ],
-    ids=["unknown-version", "bad-month", "missing-font"],
+    ids=["unknown-version", "bad-month", "after-the-data", "before-the-plan", "missing-font"],
 )
 def test_a_refused_briefing_exits_1_in_chinese_and_records_nothing(folder, tmp_path, args, env, code, message):
     target = tmp_path / "out.bin"
@@ -141,3 +145,14 @@ def test_store_exports_of_a_folder_made_before_exports_existed_is_empty(tmp_path
     assert store.exports() == []
     with pytest.raises(ValueError):
         store.record_export(1, "2026-10", "docx", b"x")
+
+
+def test_status_judges_only_months_the_data_covers(folder):
+    """status --as-of takes the months the app offers; a later one would judge months nobody reported."""
+    first, last = run_cli(folder, "status", "--json", "--as-of", "2025-01"), run_cli(folder, "status", "--json",
+                                                                                        "--as-of", "2026-10")
+    assert (json.loads(first.stdout)["as_of"], json.loads(last.stdout)["as_of"]) == ("2025-01", "2026-10")
+    late = run_cli(folder, "status", "--json", "--as-of", "2027-03")
+    assert (late.returncode, late.stdout) == (1, "")
+    assert late.stderr == ("截至月份 2027-03 超出版本 1 的数据范围：应在 2025-01 至 2026-10 之间"
+                           "（不指定时为 2026-10，即该版本数据的最新月份）\n")
