@@ -7,7 +7,9 @@ One data folder (config.data_dir()) holds everything that changes:
                        so the app can notice a new active version without opening DuckDB
   yzlogi.lock, yzlogi.turnstile   the folder lock (yzlogi.locking)
 
-Nothing is ever overwritten or deleted. The active version is the version of the
+Nothing is ever overwritten or deleted (but the temporary .incoming-* file of a
+writer killed before its rename, which nothing refers to: the next writer removes
+it). The active version is the version of the
 last activation; a rollback appends an activation. Every use of DuckDB is a short
 connection under the folder lock: read-only under the shared lock, read-write
 under the exclusive one, so the app's threads and the command line never meet
@@ -54,6 +56,7 @@ if TYPE_CHECKING:  # pandas is imported where frames are made: importing it alon
 DB_FILE = "yzlogi.duckdb"
 STATE_FILE = "yzlogi.state"
 UPLOADS_DIR = "uploads"
+INCOMING_PREFIX = ".incoming-"  # a file being written, renamed into place when whole
 # Bumped when the store's own tables change shape; a newer file is refused.
 SCHEMA_VERSION = 1
 SAMPLE_BY = "系统"
@@ -66,7 +69,7 @@ ACTION_LABELS = {"commit": "导入", "rollback": "回滚", "sample": "示例数�
 
 KILL_ENV = "YZLOGI_TEST_KILL_AT"
 # The steps of a commit, in order; "rows:<sheet key>" follows each sheet's rows.
-KILL_POINTS = ("locked", "raw_kept", "began", "version_inserted", "files_inserted",
+KILL_POINTS = ("locked", "raw_incoming", "raw_kept", "began", "version_inserted", "files_inserted",
                *(f"rows:{sheet.key}" for sheet in WORKBOOK), "issues_inserted", "activated", "committed",
                "checkpointed", "state_written")
 
@@ -584,11 +587,24 @@ class Store:
     @contextmanager
     def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.lock.exclusive():
+            self._sweep_incoming()
             con = self._connect(read_only=False)
             try:
                 yield con
             finally:
                 con.close()
+
+    def _sweep_incoming(self) -> None:
+        """Remove the temporary files of a writer that was killed before its rename.
+
+        Files are only written under a lock, so while this writer holds the folder
+        alone, every temporary file left is an orphan that no version refers to."""
+        for folder in (self.folder, self.folder / UPLOADS_DIR):
+            for orphan in folder.glob(f"{INCOMING_PREFIX}*"):
+                try:
+                    orphan.unlink()
+                except OSError as exc:  # not worth failing an import over
+                    log.warning("could not remove %s: %s", orphan, exc)
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         # Always the same configuration but read_only: one process may not hold
@@ -863,13 +879,14 @@ def _write_atomically(path: Path, data: bytes, durable: bool) -> None:
 
     `durable` also syncs the data and the rename to disk (the kept uploads, which
     the database will refer to); the state file is rewritten from the database anyway."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=INCOMING_PREFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
+                _kill_point("raw_incoming")
         os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the file from an administrator's backup
         os.replace(temp, path)
     except BaseException:

@@ -22,7 +22,7 @@ from hostile import fingerprint
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
 from yzlogi.schema import WORKBOOK
-from yzlogi.store import DB_FILE, KILL_ENV, KILL_POINTS, Store
+from yzlogi.store import DB_FILE, INCOMING_PREFIX, KILL_ENV, KILL_POINTS, Store
 from yzlogi.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +98,11 @@ def assert_whole(folder: Path) -> None:
     assert not (folder / (DB_FILE + ".wal")).exists()
 
 
+def incoming(folder: Path) -> list[str]:
+    """Temporary files of an unfinished write, in the folder and among the kept uploads."""
+    return sorted(p.name for p in [*folder.glob(f"{INCOMING_PREFIX}*"), *folder.glob(f"uploads/{INCOMING_PREFIX}*")])
+
+
 def expected_after_commit(before: dict, new: dict) -> dict:
     """`before` with `new` (as versions --json and history --json would show it) added and active."""
     versions = [{**v, "active": False} for v in before["versions"]] + [new["version"]]
@@ -118,6 +123,8 @@ def test_a_commit_killed_at_any_step_leaves_the_store_whole(template, upload, tm
 
     after = logical(folder)
     assert_whole(folder)
+    orphans = incoming(folder)
+    assert len(orphans) == (point == "raw_incoming"), orphans  # the kept file, written but not yet renamed
     if KILL_POINTS.index(point) < COMMITTED_FROM:
         assert after == before  # the previous active version, intact and active; nothing of the new one
     else:
@@ -135,6 +142,7 @@ def test_a_commit_killed_at_any_step_leaves_the_store_whole(template, upload, tm
     else:
         assert last.startswith("这些文件与已导入的版本 3（") and last.endswith("内容完全相同，未重复导入。")
     assert_whole(folder)
+    assert incoming(folder) == []  # the next writer swept the orphan away
 
 
 @pytest.mark.slow
