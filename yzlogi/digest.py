@@ -162,20 +162,23 @@ class Digest:
         """The digest as Chinese lines for display, each kind capped at `limit` entries."""
         out: list[str] = []
         if self.old_version is None:
+            # Everything is new in a first version: its rows, not a list of every value, ship and task.
             out.append("首个版本，没有可比较的上一版本")
-        elif self.unchanged:
-            out.append(f"与版本{self.old_version}相比，数据没有变化")
-        for sheet in self.sheets:
-            if sheet.any:
-                out.append(f"{sheet.name}：新增 {len(sheet.added)} 行，删除 {len(sheet.removed)} 行，"
-                           f"修改 {len(sheet.changed)} 行")
-        out += _capped("指标数值变化", [_value_line(v) for v in self.values], limit)
-        out += _capped("亮灯变化", [f"{f.title}：{_light_name(f.old)} → {_light_name(f.new)}" for f in self.flips],
-                       limit)
-        out += _capped("任务状态变化", [_task_line(t) for t in self.tasks], limit)
-        out += _capped("新完成船舶", [
-            f"{s.name}（{s.category}）{s.completed.label if s.completed else ''}完成" for s in self.ships_completed
-        ], limit)
+            out.append("本版本共有：" + "，".join(f"{s.name} {len(s.added)} 行" for s in self.sheets if s.added))
+        else:
+            if self.unchanged:
+                out.append(f"与版本{self.old_version}相比，数据没有变化")
+            for sheet in self.sheets:
+                if sheet.any:
+                    out.append(f"{sheet.name}：新增 {len(sheet.added)} 行，删除 {len(sheet.removed)} 行，"
+                               f"修改 {len(sheet.changed)} 行")
+            out += _capped("指标数值变化", [_value_line(v) for v in self.values], limit)
+            out += _capped("亮灯变化", [f"{f.title}：{_light_name(f.old)} → {_light_name(f.new)}"
+                                        for f in self.flips], limit)
+            out += _capped("任务状态变化", [_task_line(t) for t in self.tasks], limit)
+            out += _capped("新完成船舶", [
+                f"{s.name}（{s.category}）{s.completed.label if s.completed else ''}完成" for s in self.ships_completed
+            ], limit)
         by_department: dict[str, list[str]] = {}
         for m in self.missing:
             by_department.setdefault(m.department, []).append(str(m.task))

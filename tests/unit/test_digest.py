@@ -123,7 +123,10 @@ def test_first_version_has_nothing_to_compare_with():
     assert [s.name for s in digest.ships_completed] == ["渝LNG2", "渝LNG1"]  # in order of completion
     assert {s.key: len(s.added) for s in digest.sheets if s.any} == {"indicators": 2, "routes": 6, "ships": 3,
                                                                      "tasks": 4}
-    assert digest.lines()[0] == "首个版本，没有可比较的上一版本"
+    # Shown: that it is the first, its rows, who has not reported; not every value and ship as "new".
+    assert digest.lines()[:2] == ["首个版本，没有可比较的上一版本",
+                                  "本版本共有：指标进展 2 行，通道班次 6 行，船舶更新 3 行，任务进展 4 行"]
+    assert not any(line.startswith(("指标数值变化", "新完成船舶", "亮灯变化", "任务状态变化")) for line in digest.lines())
 
 
 def test_lines_in_chinese():
