@@ -31,7 +31,15 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 _GRID_JS = """(canvas) => [...canvas.querySelectorAll('tr')].map(
   (row) => [...row.querySelectorAll('th, td')].map((cell) => cell.innerText))"""
 
-pytestmark = pytest.mark.e2e
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: `pytest -m "not e2e"` leaves the browser tests out
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test of this folder e2e (a conftest's pytestmark marks nothing)."""
+    for item in items:
+        if Path(item.path).is_relative_to(HERE):
+            item.add_marker(pytest.mark.e2e)
 
 
 def open_once(server: AppServer, browser) -> None:
