@@ -10,6 +10,40 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class Clock:
+    """A clock that moves only when a test moves it."""
+
+    def __init__(self, now: float = 10_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every pause the throttle asked for, instead of waiting it out."""
+    return []
+
+
+@pytest.fixture
+def fake_time(clock, sleeps):
+    """Put the passcode throttle on `clock` and `sleeps`: call it once the app's gate exists or before
+    the first run (ui.access.gate() is the same cached object the app's runs use)."""
+    from ui import access
+
+    def install() -> None:
+        gate = access.gate()
+        gate.throttle.clock, gate.throttle.sleep = clock, sleeps.append
+
+    return install
+
+
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     """A function that runs app.py (optionally on a page) and returns the AppTest."""

@@ -42,24 +42,6 @@ NOT_UNLOCKED_ROLLBACK = "本会话尚未解锁或解锁已失效，未回滚，�
 GUARDED = {"data_commit", "data_rollback", "data_rollback_confirm", "data_lock"}
 
 
-class Clock:
-    def __init__(self, now: float = 10_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def sleeps():
-    return []
-
-
 @pytest.fixture
 def store(app, tmp_path):
     """The app's data folder: the sample (v1) and a May workbook (v2, active)."""
@@ -70,14 +52,13 @@ def store(app, tmp_path):
 
 
 @pytest.fixture
-def page(app, store, monkeypatch, clock, sleeps):
+def page(app, store, monkeypatch, fake_time):
     """数据管理 with the passcode hash configured; the throttle on a fake clock."""
     monkeypatch.setenv("YZLOGI_PASSCODE_HASH", HASH)
 
     def open_page(query: dict | None = None):
         at = app(None, query)
-        gate = ui_access.gate()
-        gate.throttle.clock, gate.throttle.sleep = clock, sleeps.append
+        fake_time()
         at.switch_page("pages/data.py")
         at.run()
         assert not at.exception

@@ -38,14 +38,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_UNLOCKED_UPLOAD = "本会话尚未解锁或解锁已失效，未导入，当前数据未改变。请重新输入上传口令。"
 
 
-class Clock:
-    def __init__(self, now: float = 5000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def data_dir(app, tmp_path):
     """The data folder the `app` fixture points YZLOGI_DATA_DIR at."""
@@ -60,17 +52,7 @@ def store(data_dir):
 
 
 @pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def sleeps():
-    return []
-
-
-@pytest.fixture
-def page(app, monkeypatch, clock, sleeps):
+def page(app, monkeypatch, fake_time):
     """Open 数据管理 (passcode hash from the environment unless told otherwise)."""
 
     def open_page(env_hash: str | None = HASH, secrets_hash: str | None = None) -> AppTest:
@@ -81,9 +63,7 @@ def page(app, monkeypatch, clock, sleeps):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         if secrets_hash is not None:
             at.secrets["upload"] = {"passcode_hash": secrets_hash}
-        gate = ui_access.gate()  # the same cached object the app's runs use
-        gate.throttle.clock = clock
-        gate.throttle.sleep = sleeps.append
+        fake_time()
         at.run()
         at.switch_page("pages/data.py")
         at.run()
