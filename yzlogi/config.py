@@ -1,8 +1,10 @@
-"""Where runtime data lives and the limits every input is held to, in one place.
+"""Where runtime data lives, the settings and the limits every input is held to, in one place.
 
-Each limit has a documented default and an environment variable to change it
-(README «Limits»). Limits protect the server from files that would take unbounded
-time or memory; they are checked before anything is parsed where possible.
+Each setting and each limit has a documented default and an environment variable
+to change it (README «Configuration» and «Limits», both generated from here).
+Limits protect the server from files that would take unbounded time or memory;
+they are checked before anything is parsed where possible. Settings say how this
+installation works (which plan file, the reporting deadline, …).
 """
 
 from __future__ import annotations
@@ -15,10 +17,58 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WORKBOOK = ROOT / "data" / "sample" / "示例进度.xlsx"
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its environment variable, its default and what it means (Chinese).
+
+    `kind` says how the variable is read: "path" (relative to the project), "int"
+    (a whole number ≥ `minimum`) or "text". An unusable value falls back to the default."""
+
+    name: str
+    env: str
+    default: str
+    help: str
+    kind: str = "text"
+    minimum: int = 0
+
+    @property
+    def raw(self) -> str:
+        return os.environ.get(self.env, "").strip()
+
+    @property
+    def value(self):
+        raw = self.raw
+        if self.kind == "path":
+            return Path(raw).expanduser().resolve() if raw else ROOT / self.default
+        if self.kind == "int":
+            if raw.isdigit() and int(raw) >= self.minimum:
+                return int(raw)
+            return int(self.default)
+        return raw or self.default
+
+
+DATA_DIR = Setting("data_dir", "YZLOGI_DATA_DIR", "var", "数据文件夹：数据库、原始上传文件、历史都在这里", kind="path")
+PLAN_FILE = Setting("plan_file", "YZLOGI_PLAN", "data/plan.toml",
+                    "计划数据文件：指标、任务、部门、线路、船舶、阈值；看板跟踪的内容由它决定", kind="path")
+
+SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE)
+
+
 def data_dir() -> Path:
     """The folder holding everything that changes: YZLOGI_DATA_DIR, default var/."""
-    configured = os.environ.get("YZLOGI_DATA_DIR", "").strip()
-    return Path(configured).expanduser().resolve() if configured else ROOT / "var"
+    return DATA_DIR.value
+
+
+def plan_path() -> Path:
+    """The plan file this installation tracks: YZLOGI_PLAN, default data/plan.toml."""
+    return PLAN_FILE.value
+
+
+def settings_markdown() -> str:
+    """The README's table of settings (tests/unit/test_settings.py keeps the two equal)."""
+    lines = ["| name | environment variable | default | meaning |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{s.name}` | `{s.env}` | `{s.default}` | {s.help} |" for s in SETTINGS]
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
