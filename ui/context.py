@@ -20,7 +20,7 @@ from yzlogi.digest import Digest, compute_digest
 from yzlogi.errors import YzlogiError
 from yzlogi.model import Version, VersionData
 from yzlogi.months import Month, month_range
-from yzlogi.plan import Plan
+from yzlogi.plan import Plan, plan_changes
 from yzlogi.status import Status, compute_status, default_as_of
 from yzlogi.store import Store
 
@@ -67,28 +67,38 @@ def version_data(version_id: int) -> VersionData:
     return store().load(version_id)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def version_plan(version_id: int) -> Plan:
+    """The plan a version was committed and is judged under (the current one unless the file changed since)."""
+    return store().plan_of(store().version(version_id))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _status(version_id: int, as_of: str) -> Status:
-    return compute_status(shell.plan(), version_data(version_id), Month.parse(as_of))
+    return compute_status(version_plan(version_id), version_data(version_id), Month.parse(as_of))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _default_as_of(version_id: int) -> Month:
-    return default_as_of(version_data(version_id))
+    return default_as_of(version_data(version_id), version_plan(version_id).start)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _digest(old_id: int | None, new_id: int, as_of: str) -> Digest:
-    # Both statuses through their caches: the new one is the page's, the old one is reused when that version is viewed.
+    # Both statuses through their caches (each version under its own plan): the new one is the
+    # page's, the old one is reused when that version is viewed.
     old = version_data(old_id) if old_id is not None else None
-    return compute_digest(shell.plan(), old, version_data(new_id), Month.parse(as_of),
+    return compute_digest(version_plan(new_id), old, version_data(new_id), Month.parse(as_of),
                           old_status=_status(old_id, as_of) if old_id is not None else None,
                           new_status=_status(new_id, as_of))
 
 
 @dataclass(frozen=True)
 class View:
-    """The version and as-of month a page shows, with everything derived from them."""
+    """The version and as-of month a page shows, with everything derived from them.
+
+    `plan` is the plan the version is judged under: the plan file's current one unless
+    the file has changed since the version was committed (then `plan_changes` says how)."""
 
     plan: Plan
     versions: tuple[Version, ...]
@@ -105,6 +115,12 @@ class View:
     @property
     def is_active(self) -> bool:
         return self.version.active
+
+    @property
+    def plan_changes(self) -> list[str]:
+        """How the plan file differs from the version's plan (empty: the same plan)."""
+        current = shell.plan()
+        return [] if current.digest == self.plan.digest else plan_changes(self.plan, current)
 
     @property
     def data(self) -> VersionData:
@@ -169,7 +185,7 @@ def sidebar() -> None:
 
     version = _chosen_version(all_versions)
     latest = _default_as_of(version.id)
-    months = as_of_options(shell.plan(), latest)
+    months = as_of_options(version_plan(version.id), latest)
     urlstate.adopt(AS_OF_KEY, LATEST, lambda text: text if text in months else None)
     if st.session_state[AS_OF_KEY] not in months:  # a month beyond another version's data
         st.session_state[AS_OF_KEY] = LATEST
@@ -199,7 +215,7 @@ def current() -> View | None:
         except ValueError:
             as_of = latest
     return View(
-        plan=shell.plan(),
+        plan=version_plan(version.id),
         versions=tuple(all_versions),
         version=version,
         as_of=as_of,
@@ -226,6 +242,15 @@ def banner(view: View) -> None:
             "示例数据：当前显示的是随系统附带的虚构示例数据，仅供演示，不代表实际进度。"
             "上传真实的进度填报工作簿后，此提示消失。",
             icon=":material/science:",
+        )
+    changes = view.plan_changes
+    if changes:
+        from yzlogi.plan.diff import summary
+
+        st.warning(
+            f"此版本导入后，计划数据文件已修改：本页灯号仍按该版本导入时的计划（{escape_md(view.plan.title)}）计算，"
+            "未按新计划重新评判。计划的变化：" + "；".join(escape_md(line) for line in summary(changes)),
+            icon=":material/rule:",
         )
     if not view.is_active:
         st.info(

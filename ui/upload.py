@@ -29,7 +29,7 @@ from yzlogi.review import (
     report_xlsx,
     review,
 )
-from yzlogi.schema import WORKBOOK, dictionary_rows
+from yzlogi.schema import dictionary_rows, for_plan
 from yzlogi.store import DuplicateUpload, WorkbookHasErrors, duplicate_message
 from yzlogi.template import write_template
 from yzlogi.workbook import read_workbook
@@ -84,8 +84,9 @@ def template_section() -> None:
 def dictionary_section() -> None:
     """The data dictionary, derived from the schema like the template's 填报说明 and docs/workbook.md."""
     st.markdown("表头可以带单位或换行，表头上方可以有标题行；数字可写全角或带千分位，月份可写 2026-06、2026年6月等。")
-    rows = pd.DataFrame(dictionary_rows())
-    for sheet in WORKBOOK:
+    plan = shell.plan()
+    rows = pd.DataFrame(dictionary_rows(plan))
+    for sheet in for_plan(plan):
         st.markdown(f"**{sheet.name}**（{'必需' if sheet.required else '可选'}）：{render.escape_md(sheet.help)}")
         shown = rows[rows["工作表"].isin([sheet.name, f"{sheet.name}（可选）"])].drop(columns="工作表")
         render.full_table(shown, light_columns=())

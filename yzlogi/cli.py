@@ -38,7 +38,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(plan.to_json())
     else:
-        print(f"{plan.title}（{plan.document_no}）")
+        print(f"{plan.title}（{plan.document_no}，{plan.period}）")
         print(f"主要指标 {len(plan.indicators)} 项，重点任务 {len(plan.tasks)} 项，部门 {len(plan.departments)} 个")
         for indicator in plan.indicators:
             targets = "；".join(f"{t.year}年 {t.text}" for t in indicator.targets)
@@ -84,9 +84,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
     from yzlogi.config import ROOT
+    from yzlogi.plan import load_plan
     from yzlogi.schema import dictionary_markdown
 
-    text = dictionary_markdown()
+    text = dictionary_markdown(load_plan())
     if args.write:
         path = ROOT / "docs" / "workbook.md"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,12 +230,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     shot = snapshot.take(_store(), args.version, as_of)
     status = shot.status
     if args.json:
-        _print_json(status.to_json())
+        _print_json({**status.to_json(), "plan": snapshot.plan_json(shot)})
         return 0
     counts = status.counts()["total"]
     sample = "（示例数据）" if status.sample else ""
     print(f"版本 {shot.version.id}{sample}，截至 {status.as_of.label}：" +
           "，".join(f"{name(k)} {counts[k]}" for k in ORDER))
+    if shot.plan_changes:
+        print(f"注意：此版本导入后计划数据文件已修改，灯号按导入时的计划计算。计划的变化：{'；'.join(shot.plan_changes)}")
     for alert in status.exceptions():
         print(f"  [{name(alert.level)}] {alert.title}：{alert.why}")
     return 0
@@ -266,7 +269,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     as_of = snapshot.parse_month(args.as_of) if args.as_of else None
     store = _store()
     shot = snapshot.take(store, args.version, as_of)
-    data = briefing.build(shot, store.plan, args.format)
+    data = briefing.build(shot, shot.plan, args.format)
     path = Path(args.output)
     if path.is_dir():
         path = path / briefing.file_name(shot.version.id, shot.as_of, args.format)

@@ -16,7 +16,7 @@ from yzlogi.levels import LEVELS
 from yzlogi.model import VersionData
 from yzlogi.months import Month
 from yzlogi.plan import Plan
-from yzlogi.schema import WORKBOOK
+from yzlogi.schema import for_plan
 from yzlogi.status import (
     ROLE_LABELS,
     SHIP_DONE,
@@ -231,7 +231,7 @@ def compute_digest(plan: Plan, old: VersionData | None, new: VersionData, as_of:
     """What changes from `old` (None: nothing before) to `new`, judged at one as-of month.
 
     A caller that holds the two versions' status at `as_of` already may pass them."""
-    as_of = as_of if as_of is not None else default_as_of(new)
+    as_of = as_of if as_of is not None else default_as_of(new, plan.start)
     new_status = new_status if new_status is not None else compute_status(plan, new, as_of)
     if old is None:
         old_status = None
@@ -249,7 +249,7 @@ def compute_digest(plan: Plan, old: VersionData | None, new: VersionData, as_of:
             MissingReport(t.no, t.name, u.department, u.role)
             for t in new_status.tasks for u in t.units if not u.reported
         ),
-        sheets=tuple(_sheet_changes(sheet, old, new) for sheet in WORKBOOK),
+        sheets=tuple(_sheet_changes(sheet, old, new) for sheet in for_plan(plan)),
     )
 
 

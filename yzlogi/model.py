@@ -4,6 +4,7 @@ These are the contracts between yzlogi's modules:
   workbook.read_workbook(files, plan) -> ParsedWorkbook   (typed Arrow tables + issues)
   store.Store.commit(parsed, ...)     -> a Version
   store.Store.load(version_id)        -> VersionData       (typed pandas tables)
+  store.Store.plan_of(version)       -> the Plan it was committed and is judged under
   status.compute_status(plan, data, as_of) -> Status (the lights)
   digest.compute_digest(plan, old, new)   -> Digest  (what an upload changes)
 Typed tables have the columns of yzlogi.schema (Sheet.stored_columns()).
@@ -134,6 +135,7 @@ class Version:
     rows: dict[str, int]
     sample: bool
     active: bool = False
+    plan_digest: str | None = None  # the plan it was committed under (Plan.digest)
 
     def to_json(self) -> dict:
         return {
@@ -146,6 +148,7 @@ class Version:
             "rows": dict(self.rows),
             "sample": self.sample,
             "active": self.active,
+            "plan_digest": self.plan_digest,
         }
 
 

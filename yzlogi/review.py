@@ -21,7 +21,8 @@ from yzlogi.digest import Digest, compute_digest
 from yzlogi.model import ERROR, LEVEL_LABELS, WARNING, Issue, ParsedWorkbook, Version, VersionData
 from yzlogi.plan import Plan
 from yzlogi.schema import WORKBOOK
-from yzlogi.store import Activation, preview_data
+from yzlogi.frames import preview_data
+from yzlogi.store import Activation
 from yzlogi.template import workbook_bytes
 
 REPORT_COLUMNS = ("级别", "工作表", "行号", "列", "单元格内容", "说明")

@@ -6,20 +6,31 @@ in docs/workbook.md are all derived from WORKBOOK below; a test fails if any of
 them drifts. Choices that come from the plan (departments, routes, fleet
 categories, goals) are resolved through the Plan at validation time.
 
+WORKBOOK holds every sheet the store has a table for, with the plan's facts left
+as placeholders: month bounds are "baseline"/"start"/"end" and help texts say
+{routes} or {end}. for_plan(plan) gives the sheets one plan uses (no routes → no
+通道班次 sheet), each rendered with that plan's years, numbers and names; every
+reader, template and dictionary goes through it, so none of them names a year or
+an indicator of a particular plan.
+
 Typed tables use the column `key`s below, plus `row`: the row number as the
 spreadsheet shows it (1-based), so every stored value can be traced to its cell.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from yzlogi.months import Month
 from yzlogi.text import fold
 
+if TYPE_CHECKING:
+    from yzlogi.plan import Plan
+
 # Column kinds: how a cell is read and what it becomes.
-#   indicator_no  1–8 of 附件1                     → int
-#   task_no       1–16 of 附件2                    → int
+#   indicator_no  a key indicator's number         → int
+#   task_no       a key task's number              → int
 #   month         统计期/月份 in any accepted form  → 'YYYY-MM'
 #   date_month    a date or a month (完成日期 …)    → 'YYYY-MM'
 #   count         integer ≥ 0, unit suffix allowed → int
@@ -58,8 +69,8 @@ SQL_TYPES = {
 }
 
 KIND_LABELS = {
-    "indicator_no": "指标编号（1—8）",
-    "task_no": "任务编号（1—16）",
+    "indicator_no": "指标编号（{indicator_range}）",
+    "task_no": "任务编号（{task_range}）",
     "month": "月份",
     "date_month": "日期或月份",
     "count": "非负整数",
@@ -75,10 +86,12 @@ KIND_LABELS = {
     "text": "文本",
 }
 
-# Months that data may cover: 2024-12 gives a baseline for the first year.
-BASELINE_MONTH = Month(2024, 12)
-FIRST_MONTH = Month(2025, 1)
-LAST_MONTH = Month(2027, 12)
+# Month bounds of a column, resolved against the plan (for_plan): the December
+# before the plan (a baseline for the first year), its first and its last month.
+BASELINE = "baseline"
+START = "start"
+END = "end"
+REGISTER_FIRST = Month(2000, 1)  # a register lists entries opened long before the plan
 
 # Rows after the data that start with these are notes, not data (workbook-spec).
 NOTE_PREFIXES = ("注", "说明", "填报说明", "填表人", "审核人")
@@ -107,8 +120,8 @@ class Column:
     help: str
     aliases: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
-    first: Month | None = None
-    last: Month | None = None
+    first: Month | str | None = None  # a Month, or BASELINE/START/END until rendered for a plan
+    last: Month | str | None = None
     minimum: float | None = None
     maximum: float | None = None
     units: tuple[str, ...] = ()
@@ -210,20 +223,19 @@ INDICATORS = Sheet(
     name="指标进展",
     key="indicators",
     required=True,
-    help="附件1主要指标的完成值，每个指标每月一行。完成值为统计期末的值：增速和新增数量为年初至该月的累计，海外分拨仓和货代企业为当月存量。指标6由“通道班次”计算，无需填写。",
+    help="{indicator_list}主要指标的完成值，每个指标每月一行。完成值为统计期末的值：{value_periods}。{computed_sentence}",
     columns=(
-        Column("指标编号", "indicator_no", "indicator_no", True, "附件1的序号，1—8（6由通道班次计算，填写将被忽略）",
-               ("指标序号", "序号", "编号"), example="7", width=10),
-        Column("指标名称", "indicator_name", "text", False, "可不填；填写时应与附件1一致",
-               ("主要指标", "指标"), example="海外分拨仓个数", width=26),
-        Column("统计期", "month", "month", True, "数据所属月份，2024-12 至 2027-12（2024-12 为基数）",
-               ("统计月份", "月份", "统计时间", "报告期"), first=BASELINE_MONTH, last=LAST_MONTH,
-               example="2026-06", width=12),
-        Column("完成值", "value", "indicator_value", True,
-               "指标1、2、4、5填百分数（如 10.5 或 10.5%）；指标3、7、8填整数（如 26）",
-               ("实际值", "完成情况", "数值", "实际完成"), minimum=None, example="27", width=12),
+        Column("指标编号", "indicator_no", "indicator_no", True, "{indicator_list}的序号，{indicator_range}{computed_note}",
+               ("指标序号", "序号", "编号"), example="{example_indicator_no}", width=10),
+        Column("指标名称", "indicator_name", "text", False, "可不填；填写时应与{indicator_list}一致",
+               ("主要指标", "指标"), example="{example_indicator_name}", width=26),
+        Column("统计期", "month", "month", True, "数据所属月份，{baseline} 至 {end}（{baseline} 为基数）",
+               ("统计月份", "月份", "统计时间", "报告期"), first=BASELINE, last=END,
+               example="{example_month}", width=12),
+        Column("完成值", "value", "indicator_value", True, "{value_rule}",
+               ("实际值", "完成情况", "数值", "实际完成"), minimum=None, example="{example_indicator_value}", width=12),
         Column("填报单位", "department", "department", False, "可不填；填写时应为计划中的部门",
-               ("填报部门", "报送单位"), example="区交通运输委", width=16),
+               ("填报部门", "报送单位"), example="{example_department}", width=16),
         _NOTE,
     ),
     unique=("indicator_no", "month"),
@@ -234,12 +246,12 @@ ROUTES = Sheet(
     name="通道班次",
     key="routes",
     required=True,
-    help="东盟班车、渝甬班列、渝穗班列每月开行班次（当月数，不是累计）。其他线路名称视为新增线路，单独列示。",
+    help="{routes}每月开行班次（当月数，不是累计）。其他线路名称视为新增线路，单独列示。",
     columns=(
-        Column("线路", "route", "route", True, "东盟班车、渝甬班列、渝穗班列；其他名称作为新增线路",
-               ("线路名称", "班列班车", "通道线路"), example="东盟班车", width=16),
-        Column("月份", "month", "month", True, "开行月份，2025-01 至 2027-12",
-               ("统计期", "统计月份", "开行月份"), first=FIRST_MONTH, last=LAST_MONTH, example="2026-06", width=12),
+        Column("线路", "route", "route", True, "{routes}；其他名称作为新增线路",
+               ("线路名称", "班列班车", "通道线路"), example="{example_route}", width=16),
+        Column("月份", "month", "month", True, "开行月份，{start} 至 {end}",
+               ("统计期", "统计月份", "开行月份"), first=START, last=END, example="{example_month}", width=12),
         Column("开行班次", "runs", "count", True, "当月开行班次，非负整数（不是累计数）",
                ("班次", "开行数", "开行数量", "当月开行班次"), minimum=0, units=("班次", "班", "列", "次"),
                example="262", width=12),
@@ -256,15 +268,14 @@ SHIPS = Sheet(
     required=True,
     help="船舶更新与新增，每艘船一行。状态为已完成时须填完成日期；船舶在完成日期所在月起计为完成。",
     columns=(
-        Column("船名", "ship_name", "text", True, "船舶名称，表内不得重复", ("船舶名称", "船舶"), example="渝中LNG01", width=18),
-        Column("类别", "category", "fleet_category", True,
-               "LNG动力船舶更新、甲醇动力船舶更新、滚装船LNG-柴油混合动力改造、新增海运船舶",
-               ("更新类别", "船舶类别", "类型"), example="LNG动力船舶更新", width=28),
+        Column("船名", "ship_name", "text", True, "船舶名称，表内不得重复", ("船舶名称", "船舶"), example="示例轮01", width=18),
+        Column("类别", "category", "fleet_category", True, "{fleet}",
+               ("更新类别", "船舶类别", "类型"), example="{example_fleet}", width=28),
         Column("状态", "status", "choice", True, "计划、在建、已完成",
                ("进展状态", "船舶状态"), choices=SHIP_STATUS, example="在建", width=10),
-        Column("完成日期", "completed", "date_month", False, "已完成的船舶必填：交付或投运的日期或月份，2025-01 至 2027-12",
-               ("交付日期", "完工日期", "投运日期", "完成时间"), first=FIRST_MONTH, last=LAST_MONTH,
-               required_when="状态为已完成", example="2026-03", width=12),
+        Column("完成日期", "completed", "date_month", False, "已完成的船舶必填：交付或投运的日期或月份，{start} 至 {end}",
+               ("交付日期", "完工日期", "投运日期", "完成时间"), first=START, last=END,
+               required_when="状态为已完成", example="{example_month}", width=12),
         Column("所属企业", "company", "text", False, "船东或运营企业", ("企业", "船东", "所属公司", "运营企业"),
                example="重庆某航运有限公司", width=22),
         _NOTE,
@@ -276,13 +287,14 @@ TASKS = Sheet(
     name="任务进展",
     key="tasks",
     required=True,
-    help="附件2重点任务的推进情况，每个任务、每个牵头或责任单位、每月一行。",
+    help="{task_list}重点任务的推进情况，每个任务、每个牵头或责任单位、每月一行。",
     columns=(
-        Column("任务编号", "task_no", "task_no", True, "附件2的序号，1—16", ("任务序号", "序号", "编号"), example="8", width=10),
+        Column("任务编号", "task_no", "task_no", True, "{task_list}的序号，{task_range}", ("任务序号", "序号", "编号"),
+               example="{example_task_no}", width=10),
         Column("填报单位", "department", "department", True, "该任务的牵头单位或责任单位",
-               ("填报部门", "报送单位", "责任单位", "单位"), example="区交通运输委", width=16),
-        Column("统计期", "month", "month", True, "报告月份，2025-01 至 2027-12",
-               ("统计月份", "月份", "报告期"), first=FIRST_MONTH, last=LAST_MONTH, example="2026-06", width=12),
+               ("填报部门", "报送单位", "责任单位", "单位"), example="{example_department}", width=16),
+        Column("统计期", "month", "month", True, "报告月份，{start} 至 {end}",
+               ("统计月份", "月份", "报告期"), first=START, last=END, example="{example_month}", width=12),
         Column("状态", "status", "choice", True, "未启动、序时推进、滞后、已完成",
                ("推进状态", "进展状态", "完成状态"), choices=TASK_STATUS, example="序时推进", width=12),
         Column("完成进度", "progress", "percent", False, "完成百分比，0—100", ("进度", "完成比例", "完成率"),
@@ -300,14 +312,15 @@ GOALS = Sheet(
     name="其他目标",
     key="goals",
     required=False,
-    help="正文中的其他量化目标（5A级物流企业、供应链服务产值、行业智慧化投资等），按目标名称和月份填写累计完成值。",
+    help="正文中的其他量化目标（{goals}），按目标名称和月份填写累计完成值。",
     columns=(
         Column("目标名称", "goal", "goal", True, "计划中的其他目标名称或其简称", ("目标", "指标名称", "名称"),
-               example="供应链服务产值", width=28),
-        Column("统计期", "month", "month", True, "数据所属月份，2024-12 至 2027-12",
-               ("统计月份", "月份", "报告期"), first=BASELINE_MONTH, last=LAST_MONTH, example="2026-06", width=12),
-        Column("完成值", "value", "number", True, "按目标的单位（亿元、家、个、%）填写；排名填名次，里程碑实现填1",
-               ("实际值", "数值", "完成情况"), units=("亿元", "万元", "家", "个", "%", "名"), example="6.5", width=12),
+               example="{example_goal}", width=28),
+        Column("统计期", "month", "month", True, "数据所属月份，{baseline} 至 {end}",
+               ("统计月份", "月份", "报告期"), first=BASELINE, last=END, example="{example_month}", width=12),
+        Column("完成值", "value", "number", True, "按目标的单位（{goal_units}）填写；排名填名次，里程碑实现填1",
+               ("实际值", "数值", "完成情况"), units=("亿元", "万元", "万吨", "吨", "家", "个", "条", "项", "%", "名"),
+               example="{example_goal_value}", width=12),
         _NOTE,
     ),
     unique=("goal", "month"),
@@ -317,14 +330,14 @@ WAREHOUSES = Sheet(
     name="海外分拨仓",
     key="warehouses",
     required=False,
-    help="可调度使用的海外分拨仓名册，每个仓一行；按启用日期统计各月个数，与指标7对照。",
+    help="可调度使用的海外分拨仓名册，每个仓一行；按启用日期统计各月个数，与{register_indicator}对照。",
     columns=(
         Column("名称", "name", "text", True, "分拨仓名称", ("分拨仓名称", "仓库名称"), example="曼谷分拨中心", width=24),
         Column("国家", "country", "text", False, "所在国家", ("所在国家", "国家或地区"), example="泰国", width=12),
         Column("城市", "city", "text", False, "所在城市", ("所在城市",), example="曼谷", width=12),
         Column("运营企业", "operator", "text", False, "运营企业", ("企业", "运营单位"), example="重庆某物流有限公司", width=22),
         Column("启用日期", "opened", "date_month", True, "启用的日期或月份", ("启用时间", "启用月份", "投用日期"),
-               first=Month(2000, 1), last=LAST_MONTH, example="2025-05", width=12),
+               first=REGISTER_FIRST, last=END, example="{example_month}", width=12),
     ),
     unique=("name",),
 )
@@ -333,11 +346,11 @@ FORWARDERS = Sheet(
     name="货代备案企业",
     key="forwarders",
     required=False,
-    help="国际货代备案企业名册，每家企业一行；按备案日期统计各月家数，与指标8对照。",
+    help="国际货代备案企业名册，每家企业一行；按备案日期统计各月家数，与{register_indicator}对照。",
     columns=(
         Column("企业名称", "name", "text", True, "企业全称", ("名称", "企业"), example="重庆某国际货运代理有限公司", width=30),
         Column("备案日期", "registered", "date_month", True, "备案的日期或月份", ("备案时间", "备案月份"),
-               first=Month(2000, 1), last=LAST_MONTH, example="2025-08", width=12),
+               first=REGISTER_FIRST, last=END, example="{example_month}", width=12),
         Column("是否全球知名", "global_famous", "yesno", False, "是或否（全球知名国际货代物流企业）",
                ("全球知名", "是否知名"), example="否", width=12),
     ),
@@ -348,19 +361,163 @@ WORKBOOK: tuple[Sheet, ...] = (INDICATORS, ROUTES, SHIPS, TASKS, GOALS, WAREHOUS
 SHEETS = {sheet.key: sheet for sheet in WORKBOOK}
 
 
-def sheet_by_name(name: str) -> Sheet | None:
-    """The schema sheet for a sheet name in a workbook, ignoring surrounding spaces."""
+# --- one plan's workbook ------------------------------------------------------------
+
+
+def sheet_keys(plan: Plan) -> tuple[str, ...]:
+    """The sheets a plan's workbook has: indicators and tasks always, routes, ships,
+    goals and each register only when the plan has them."""
+    used = {"indicators", "tasks"}
+    if plan.routes:
+        used.add("routes")
+    if plan.fleet:
+        used.add("ships")
+    if plan.goals:
+        used.add("goals")
+    used.update(plan.registers)
+    return tuple(sheet.key for sheet in WORKBOOK if sheet.key in used)
+
+
+_RENDERED: dict[str, tuple[Sheet, ...]] = {}
+
+
+def for_plan(plan: Plan) -> tuple[Sheet, ...]:
+    """The sheets of this plan's workbook, help texts and month bounds filled in from the plan."""
+    found = _RENDERED.get(plan.digest)
+    if found is None:
+        if len(_RENDERED) > 32:  # many plans (tests): start afresh rather than grow
+            _RENDERED.clear()
+        words = placeholders(plan)
+        found = _RENDERED[plan.digest] = tuple(
+            _render_sheet(sheet, plan, words) for sheet in WORKBOOK if sheet.key in sheet_keys(plan)
+        )
+    return found
+
+
+def sheet_for(plan: Plan, key: str) -> Sheet:
+    """One sheet of the plan's workbook by key (KeyError when the plan has no such sheet)."""
+    for sheet in for_plan(plan):
+        if sheet.key == key:
+            return sheet
+    raise KeyError(key)
+
+
+def sheet_by_name(name: str, plan: Plan) -> Sheet | None:
+    """The plan's sheet for a sheet name in a workbook, ignoring surrounding spaces."""
     key = fold(name)
-    for sheet in WORKBOOK:
+    for sheet in for_plan(plan):
         if fold(sheet.name) == key:
             return sheet
     return None
 
 
-def dictionary_rows() -> list[dict[str, str]]:
-    """The data dictionary: one row per sheet column, in Chinese (app and docs)."""
+def kind_label(column: Column, plan: Plan) -> str:
+    return KIND_LABELS[column.kind].format_map(placeholders(plan))
+
+
+def month_bounds(column: Column, plan: Plan) -> tuple[Month | None, Month | None]:
+    """A column's first and last accepted month for this plan (BASELINE/START/END resolved)."""
+    bounds = {BASELINE: plan.baseline, START: plan.start, END: plan.deadline}
+    return bounds.get(column.first, column.first), bounds.get(column.last, column.last)
+
+
+def _render_sheet(sheet: Sheet, plan: Plan, words: dict[str, str]) -> Sheet:
+    sheet_words = dict(words)
+    indicator = plan.register_indicator(sheet.key)
+    sheet_words["register_indicator"] = f"指标{indicator.no}" if indicator else ""
+    columns = tuple(
+        replace(
+            column,
+            help=column.help.format_map(sheet_words),
+            example=column.example.format_map(sheet_words),
+            first=month_bounds(column, plan)[0],
+            last=month_bounds(column, plan)[1],
+        )
+        for column in sheet.columns
+    )
+    return replace(sheet, help=sheet.help.format_map(sheet_words), columns=columns)
+
+
+def _numbers(items) -> str:
+    return "、".join(str(i.no) for i in items)
+
+
+def value_periods(plan: Plan) -> str:
+    """What 完成值 means for each kind of the plan's reported indicators (统计期末的值)."""
+    reported = plan.reported_indicators
+    parts = []
+    rates = [i for i in reported if i.is_percent]
+    flows = [i for i in reported if i.kind == "annual_flow" and not i.is_percent]
+    levels = [i for i in reported if i.kind == "level" and not i.is_percent]
+    if rates:
+        parts.append(f"指标{_numbers(rates)}为年初至该月的累计增速或比重")
+    if flows:
+        parts.append(f"指标{_numbers(flows)}为年初至该月的累计新增数")
+    if levels:
+        parts.append(f"指标{_numbers(levels)}为该月末的存量")
+    return "；".join(parts)
+
+
+def placeholders(plan: Plan) -> dict[str, str]:
+    """The plan's facts that help texts name: years, numbers, names, examples."""
+    reported = plan.reported_indicators
+    composite = plan.composite
+    percent = [i for i in reported if i.is_percent]
+    counts = [i for i in reported if not i.is_percent]
+    rule = []
+    if percent:
+        rule.append(f"指标{_numbers(percent)}填百分数（如 10.5 或 10.5%）")
+    if counts:
+        rule.append(f"指标{_numbers(counts)}填整数（如 26）")
+    example_indicator = counts[-1] if counts else reported[-1] if reported else plan.indicators[0]
+    example_year = plan.first_year + 1 if plan.last_year > plan.first_year else plan.first_year
+    goal_units = []
+    for goal in plan.goals:
+        if goal.unit not in goal_units and goal.kind not in ("rank", "milestone"):
+            goal_units.append(goal.unit)
+    target = example_indicator.target(example_year).value
+    cumulative = [g for g in plan.goals if g.kind == "cumulative"]
+    example_goal = max(cumulative, key=lambda g: g.target) if cumulative else plan.goals[0] if plan.goals else None
+    if example_goal is None:
+        example_goal_value = ""
+    elif plan.counts_whole(example_goal.unit):
+        example_goal_value = str(max(1, int(example_goal.target) // 2))
+    else:
+        example_goal_value = f"{example_goal.target / 2:g}"
+    return {
+        "baseline": str(plan.baseline),
+        "start": str(plan.start),
+        "end": str(plan.deadline),
+        "indicator_list": plan.indicator_list,
+        "task_list": plan.task_list,
+        "indicator_range": f"1—{len(plan.indicators)}",
+        "task_range": f"1—{len(plan.tasks)}",
+        "computed_note": f"（{composite.no}由通道班次计算，填写将被忽略）" if composite else "",
+        "computed_sentence": f"指标{composite.no}由“通道班次”计算，无需填写。" if composite else "",
+        "value_rule": "；".join(rule),
+        "value_periods": value_periods(plan),
+        "routes": "、".join(r.name for r in plan.routes),
+        "fleet": "、".join(f.category for f in plan.fleet),
+        "goals": "、".join(g.name for g in plan.goals[:3]) + ("等" if len(plan.goals) > 3 else ""),
+        "goal_units": "、".join(goal_units) or "按目标",
+        "register_indicator": "",
+        "example_month": str(Month(example_year, 6)),
+        "example_indicator_no": str(example_indicator.no),
+        "example_indicator_name": example_indicator.name,
+        "example_indicator_value": f"{target:g}" if target is not None else "",
+        "example_department": plan.tasks[0].lead[0] if plan.tasks else plan.departments[0].name,
+        "example_task_no": str(plan.tasks[(len(plan.tasks) - 1) // 2].no) if plan.tasks else "",
+        "example_route": plan.routes[0].name if plan.routes else "",
+        "example_fleet": plan.fleet[0].category if plan.fleet else "",
+        "example_goal": example_goal.name if example_goal else "",
+        "example_goal_value": example_goal_value,
+    }
+
+
+def dictionary_rows(plan: Plan) -> list[dict[str, str]]:
+    """The data dictionary of the plan's workbook: one row per sheet column, in Chinese (app and docs)."""
     rows = []
-    for sheet in WORKBOOK:
+    for sheet in for_plan(plan):
         for column in sheet.columns:
             if column.required:
                 required = "必填"
@@ -378,7 +535,7 @@ def dictionary_rows() -> list[dict[str, str]]:
                     "工作表": sheet.name + ("" if sheet.required else "（可选）"),
                     "列名": column.header,
                     "也可写作": "、".join(column.aliases),
-                    "类型": KIND_LABELS[column.kind],
+                    "类型": kind_label(column, plan),
                     "是否必填": required,
                     "填写要求": allowed,
                     "示例": column.example,
@@ -387,21 +544,23 @@ def dictionary_rows() -> list[dict[str, str]]:
     return rows
 
 
-def dictionary_markdown() -> str:
-    """docs/workbook.md: the data dictionary as Markdown (a test keeps the file in step)."""
+def dictionary_markdown(plan: Plan) -> str:
+    """docs/workbook.md: the data dictionary of the plan's workbook as Markdown (a test keeps the file in step)."""
     lines = [
         "# 进度填报工作簿 数据字典",
         "",
-        "本文件由 `python -m yzlogi dictionary` 根据 `yzlogi/schema.py` 生成，请勿手工修改。",
+        f"本文件由 `python -m yzlogi dictionary` 根据 `yzlogi/schema.py` 和计划数据文件（{plan.short_title}，"
+        f"{plan.period}）生成，请勿手工修改。",
         "",
     ]
-    for sheet in WORKBOOK:
+    rows = dictionary_rows(plan)
+    for sheet in for_plan(plan):
         lines += [f"## {sheet.name}（{'必需' if sheet.required else '可选'}）", "", sheet.help, ""]
         if sheet.unique:
             names = "、".join(f"「{sheet.column(k).header}」" for k in sheet.unique)
             lines += [f"同一{names}只能有一行。", ""]
         lines += ["| 列名 | 也可写作 | 类型 | 是否必填 | 填写要求 | 示例 |", "| --- | --- | --- | --- | --- | --- |"]
-        for row in dictionary_rows():
+        for row in rows:
             if row["工作表"].startswith(sheet.name):
                 cells = [row["列名"], row["也可写作"], row["类型"], row["是否必填"], row["填写要求"], row["示例"]]
                 lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")

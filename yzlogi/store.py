@@ -1,7 +1,8 @@
 """The versioned store: every committed upload is an immutable version in DuckDB.
 
 One data folder (config.data_dir()) holds everything that changes:
-  yzlogi.duckdb        versions, their typed rows (p_<sheet>), the activations log, the plan tables
+  yzlogi.duckdb        versions, their typed rows (p_<sheet>), the activations log, and the
+                       plan each version was committed under (plans)
   uploads/<sha256>.ext the raw files as uploaded, content-addressed
   yzlogi.state         "<activation seq>:<active version id>", rewritten after every change,
                        so the app can notice a new active version without opening DuckDB
@@ -27,12 +28,8 @@ import hashlib
 import json
 import logging
 import operator
-import os
-import re
-import signal
-import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,11 +39,13 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from yzlogi import config
-from yzlogi.errors import YzlogiError
+from yzlogi import config, kept
+from yzlogi.errors import PlanError, YzlogiError
+from yzlogi.frames import frame_from_arrow
+from yzlogi.kept import INCOMING_PREFIX, KILL_ENV, UPLOADS_DIR  # noqa: F401 - the store's file layout, named here for tests and docs
 from yzlogi.locking import FolderLock
 from yzlogi.model import InputFile, Issue, ParsedWorkbook, Version, VersionData, upload_sha256
-from yzlogi.plan import Plan, load_plan
+from yzlogi.plan import Plan, load_plan, load_plan_text
 from yzlogi.schema import WORKBOOK, Sheet
 from yzlogi.sql import statement
 
@@ -55,10 +54,10 @@ if TYPE_CHECKING:  # pandas is imported where frames are made: importing it alon
 
 DB_FILE = "yzlogi.duckdb"
 STATE_FILE = "yzlogi.state"
-UPLOADS_DIR = "uploads"
-INCOMING_PREFIX = ".incoming-"  # a file being written, renamed into place when whole
-# Bumped when the store's own tables change shape; a newer file is refused.
-SCHEMA_VERSION = 1
+# Bumped when the store's own tables change shape; a newer file is refused, an older one
+# is brought up to date when first opened (MIGRATES_FROM).
+SCHEMA_VERSION = 2
+MIGRATES_FROM = ("1",)
 SAMPLE_BY = "系统"
 SAMPLE_NOTE = "示例数据（首次启动时自动导入；导入正式数据后不再生效）"
 UNSIGNED = "未署名"
@@ -67,17 +66,13 @@ log = logging.getLogger(__name__)
 
 ACTION_LABELS = {"commit": "导入", "rollback": "回滚", "sample": "示例数据"}
 
-KILL_ENV = "YZLOGI_TEST_KILL_AT"
 # The steps of a commit, in order; "rows:<sheet key>" follows each sheet's rows.
 KILL_POINTS = ("locked", "raw_incoming", "raw_kept", "began", "version_inserted", "files_inserted",
                *(f"rows:{sheet.key}" for sheet in WORKBOOK), "issues_inserted", "activated", "committed",
                "checkpointed", "state_written")
 
 
-def _kill_point(name: str) -> None:
-    """The test-only crash hook (see the module docstring); a no-op unless KILL_ENV names this step."""
-    if os.environ.get(KILL_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+_kill_point = kept.kill_point  # the test-only crash hook (see the module docstring)
 
 
 # --- errors ---------------------------------------------------------------------
@@ -290,7 +285,7 @@ class Store:
             return None
         meta = dict(con.execute(statement("schema", "meta")).fetchall())
         _check_schema_version(meta.get("schema_version"))
-        if meta.get("plan_hash") != plan_hash(self.plan) or meta.get("layout_hash") != layout_hash():
+        if meta.get("schema_version") != str(SCHEMA_VERSION) or meta.get("layout_hash") != layout_hash():
             return None
         self._write_state_if_stale(con)
         return _scalar(con, "version_count") > 0
@@ -316,18 +311,16 @@ class Store:
                 yield con
 
     def _set_up(self, con) -> bool:
-        """Create what is missing and reload the plan if it changed; whether versions exist."""
+        """Create what is missing and bring an older store up to date; whether versions exist."""
         with _transaction(con):
             con.execute(statement("schema", "create_tables"))
             meta = dict(con.execute(statement("schema", "meta")).fetchall())
             _check_schema_version(meta.get("schema_version"))
             for sheet in WORKBOOK:
                 _create_progress_table(con, sheet)
-            current = plan_hash(self.plan)
-            if meta.get("plan_hash") != current:
-                _load_plan_tables(con, self.plan)
-            for name, value in (("schema_version", str(SCHEMA_VERSION)), ("plan_hash", current),
-                                ("layout_hash", layout_hash())):
+            if meta.get("schema_version") in MIGRATES_FROM:
+                self._migrate_to_kept_plans(con)
+            for name, value in (("schema_version", str(SCHEMA_VERSION)), ("layout_hash", layout_hash())):
                 con.execute(statement("versions", "set_meta_value"), [name, value])
         con.execute("CHECKPOINT")
         if self.db_path.with_name(DB_FILE + ".wal").exists():
@@ -340,17 +333,30 @@ class Store:
         self._write_state(con)
         return _scalar(con, "version_count") > 0
 
+    def _migrate_to_kept_plans(self, con) -> None:
+        """Schema 1 → 2 (inside the caller's transaction): versions keep their plan. The versions
+        of a schema-1 store were last judged under the current plan, which they are given."""
+        con.execute(statement("schema", "add_version_plan"))
+        self._record_plan(con, datetime.now())
+        con.execute(statement("schema", "assign_plan_to_old_versions"), [self.plan.digest])
+        con.execute(statement("schema", "drop_old_plan_tables"))
+        con.execute(statement("versions", "set_meta_value"), ["migrated_from_schema_1", datetime.now().isoformat()])
+
+    def _record_plan(self, con, now: datetime) -> None:
+        """Keep the current plan's text under its digest (once)."""
+        plan = self.plan
+        con.execute(statement("versions", "insert_plan"), [plan.digest, plan.text, plan.title, now])
+
     def _commit_sample(self, path: Path, con=None) -> None:
-        """Commit the bundled sample workbook as version 1 unless something got there first."""
-        try:
-            from yzlogi.workbook import read_workbook
-        except ModuleNotFoundError as exc:
-            if exc.name != "yzlogi.workbook":
-                raise
-            return  # the reader is not installed yet: the store stays empty
-        if not path.is_file():
+        """Commit the demonstration workbook as version 1 unless something got there first:
+        the bundled file when it was made for this plan, else one made from the plan now."""
+        from yzlogi.workbook import read_workbook  # imported late: the reader pulls in fastexcel
+        from yzlogi.sample_file import sample_for
+
+        file = sample_for(self.plan, path)
+        if file is None:
             return
-        parsed = read_workbook([InputFile(path.name, path.read_bytes())], self.plan)
+        parsed = read_workbook([file], self.plan)
         if not parsed.ok:
             # Logged, not raised: a broken sample must not stop real imports into an empty store.
             first = parsed.errors[0].message if parsed.errors else ""
@@ -406,7 +412,7 @@ class Store:
                 raise DuplicateUpload(_version(con, existing[0]))
             # Raw files first: content-addressed, so one orphaned by a failure below is harmless.
             try:
-                kept = [self._keep_raw(f) for f in parsed.files]
+                stored = [kept.keep(self.folder, f) for f in parsed.files]
             except OSError as exc:
                 raise CommitFailed(f"无法保存上传的原始文件（{exc.strerror}），未导入，当前数据未改变。") from exc
             _kill_point("raw_kept")
@@ -415,9 +421,11 @@ class Store:
                 with _transaction(con):
                     _kill_point("began")
                     version_id = _scalar(con, "next_version_id")
-                    con.execute(statement("versions", "insert_version"), [version_id, now, by, note, sha256, sample])
+                    self._record_plan(con, now)
+                    con.execute(statement("versions", "insert_version"),
+                                [version_id, now, by, note, sha256, sample, self.plan.digest])
                     _kill_point("version_inserted")
-                    for position, (file, stored_as) in enumerate(zip(parsed.files, kept), start=1):
+                    for position, (file, stored_as) in enumerate(zip(parsed.files, stored), start=1):
                         con.execute(statement("versions", "insert_file"),
                                     [version_id, position, file.name, file.sha256, file.size, stored_as])
                     _kill_point("files_inserted")
@@ -460,16 +468,6 @@ class Store:
             con.execute("CHECKPOINT")
             self._write_state(con)
             return _version(con, version.id)
-
-    def _keep_raw(self, file: InputFile) -> str:
-        """Write an uploaded file to uploads/<sha256><ext> durably; its path under the folder."""
-        uploads = self.folder / UPLOADS_DIR
-        uploads.mkdir(parents=True, exist_ok=True)
-        name = f"{file.sha256}{_extension(file.name)}"
-        final = uploads / name
-        if not (final.is_file() and final.stat().st_size == file.size):
-            _write_atomically(final, file.data, durable=True)
-        return f"{UPLOADS_DIR}/{name}"
 
     # --- reading ----------------------------------------------------------------
 
@@ -567,6 +565,22 @@ class Store:
             files.append(InputFile(name, data))
         return files
 
+    def plan_of(self, version: Version) -> Plan:
+        """The plan a version was committed and is judged under (design: a version remembers its plan).
+
+        The current plan when it says the same; else the version's own plan, read from the
+        store. A kept plan that no longer loads (a program since changed) is refused in Chinese."""
+        if version.plan_digest in (None, self.plan.digest):
+            return self.plan
+        with self._reading() as con:
+            found = con.execute(statement("versions", "plan_text"), [version.plan_digest]).fetchone()
+        if found is None:
+            raise StoreUnavailable(f"版本 {version.id} 所依据的计划（{version.plan_digest[:12]}）不在数据文件中。")
+        try:
+            return load_plan_text(found[0], f"版本 {version.id} 导入时的计划")
+        except PlanError as exc:
+            raise StoreUnavailable(f"版本 {version.id} 导入时的计划无法再按本程序读取：{exc}") from None
+
     def query(self, sql: str, params: Sequence[object] | dict | None = None) -> pd.DataFrame:
         """Run one read-only SQL statement (a named query of yzlogi/sql) with bound values."""
         self.ensure_ready()
@@ -587,24 +601,12 @@ class Store:
     @contextmanager
     def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.lock.exclusive():
-            self._sweep_incoming()
+            kept.sweep_incoming(self.folder)
             con = self._connect(read_only=False)
             try:
                 yield con
             finally:
                 con.close()
-
-    def _sweep_incoming(self) -> None:
-        """Remove the temporary files of a writer that was killed before its rename.
-
-        Files are only written under a lock, so while this writer holds the folder
-        alone, every temporary file left is an orphan that no version refers to."""
-        for folder in (self.folder, self.folder / UPLOADS_DIR):
-            for orphan in folder.glob(f"{INCOMING_PREFIX}*"):
-                try:
-                    orphan.unlink()
-                except OSError as exc:  # not worth failing an import over
-                    log.warning("could not remove %s: %s", orphan, exc)
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         # Always the same configuration but read_only: one process may not hold
@@ -623,7 +625,7 @@ class Store:
     # --- the state file ---------------------------------------------------------
 
     def _write_state(self, con) -> None:
-        _write_atomically(self.folder / STATE_FILE, (_token(con) + "\n").encode("ascii"), durable=False)
+        kept.write_atomically(self.folder / STATE_FILE, (_token(con) + "\n").encode("ascii"), durable=False)
 
     def _write_state_if_stale(self, con) -> None:
         # Repairs a token left behind by a writer that died between its commit and the file.
@@ -681,8 +683,9 @@ def _versions(con, version_id: int | None) -> list[Version]:
             rows=dict(sorted(rows.get(vid, {}).items(), key=lambda item: order.get(item[0], len(order)))),
             sample=sample,
             active=active,
+            plan_digest=plan_digest,
         )
-        for vid, committed_at, by, note, sha256, sample, active in con.execute(
+        for vid, committed_at, by, note, sha256, sample, active, plan_digest in con.execute(
             statement("versions", "versions"), params
         ).fetchall()
     ]
@@ -758,143 +761,16 @@ def _typed_tables(parsed: ParsedWorkbook) -> dict[str, pa.Table]:
     return tables
 
 
-def _load_plan_tables(con, plan: Plan) -> None:
-    """Replace the plan tables with this plan (inside the caller's transaction)."""
-    q = lambda name: statement("plan", name)  # noqa: E731 - local shorthand
-    con.execute(q("clear"))
-    _insert_all(con, q("insert_department"),
-                [[d.name, d.short, d.group, i] for i, d in enumerate(plan.departments, start=1)])
-    aliases = [[alias, d.name] for d in plan.departments for alias in d.aliases]
-    if aliases:
-        _insert_all(con, q("insert_department_alias"), aliases)
-    _insert_all(con, q("insert_indicator"), [[i.no, i.name, i.unit, i.kind, i.source] for i in plan.indicators])
-    _insert_all(con, q("insert_indicator_target"), [
-        [i.no, t.year, t.text, t.kind, t.value, t.unit] for i in plan.indicators for t in i.targets
-    ])
-    units = _units((i.no, i.lead, i.responsible) for i in plan.indicators)
-    if units:
-        _insert_all(con, q("insert_indicator_unit"), units)
-    _insert_all(con, q("insert_task"), [
-        [t.no, t.group, plan.group(t.group).name, t.name, t.text, t.measure, t.measure_name, t.source]
-        for t in plan.tasks
-    ])
-    units = _units((t.no, t.lead, t.responsible) for t in plan.tasks)
-    if units:
-        _insert_all(con, q("insert_task_unit"), units)
-    if plan.routes:
-        _insert_all(con, q("insert_route"), [
-            [r.name, r.annual_target, r.unit, r.source, i] for i, r in enumerate(plan.routes, start=1)
-        ])
-    if plan.fleet:
-        _insert_all(con, q("insert_fleet"), [
-            [f.category, f.target, f.at_least, f.unit, f.text, f.source, i] for i, f in enumerate(plan.fleet, start=1)
-        ])
-    if plan.goals:
-        _insert_all(con, q("insert_goal"), [
-            [g.key, g.name, g.kind, g.target, g.max, g.at_least, g.unit, g.text, g.source, g.task, i]
-            for i, g in enumerate(plan.goals, start=1)
-        ])
-
-
 def _insert_all(con, sql: str, rows: list[list[object]]) -> None:
     """Insert rows with one multi-row statement: executemany runs the statement once
-    per row (~0.7 ms each, most of a new folder's set-up)."""
+    per row (~0.7 ms each)."""
     if not rows:
         return
     head, values = sql.rstrip().rstrip(";").rsplit("VALUES", 1)
     con.execute(f"{head}VALUES {', '.join([values.strip()] * len(rows))}", [v for row in rows for v in row])
 
 
-def _units(owners: Iterable[tuple[int, tuple[str, ...], tuple[str, ...]]]) -> list[list[object]]:
-    rows = []
-    for no, lead, responsible in owners:
-        rows += [[no, name, "lead", i] for i, name in enumerate(lead, start=1)]
-        rows += [[no, name, "responsible", i] for i, name in enumerate(responsible, start=1)]
-    return rows
-
-
-def plan_hash(plan: Plan) -> str:
-    """The identity of the plan's content: the plan tables are reloaded when it changes."""
-    text = json.dumps(plan.to_json(), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def layout_hash() -> str:
     """The identity of the progress tables' layout (yzlogi.schema's stored columns)."""
     layout = [[sheet.table, [list(c) for c in sheet.stored_columns()]] for sheet in WORKBOOK]
     return hashlib.sha256(json.dumps(layout).encode("utf-8")).hexdigest()
-
-
-# --- helpers: frames and files ----------------------------------------------------
-
-_INTEGER_TYPES = (pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(), pa.uint32())
-
-
-def _pandas_type(arrow_type: pa.DataType):
-    import pandas as pd
-
-    if arrow_type in _INTEGER_TYPES:
-        return pd.Int64Dtype()
-    if arrow_type == pa.bool_():
-        return pd.BooleanDtype()
-    return None  # default: float64 (NaN for blank), str (NaN for blank)
-
-
-def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
-    """A pandas frame with the same dtypes whether or not a column holds blanks:
-    integers Int64, booleans boolean (both <NA> for blank), numbers float64, text str."""
-    return table.to_pandas(types_mapper=_pandas_type)
-
-
-_ARROW_TYPES = {"INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "VARCHAR": pa.string(),
-                "BOOLEAN": pa.bool_()}
-
-
-def preview_data(parsed: ParsedWorkbook) -> VersionData:
-    """An upload not yet committed as VersionData (version None), typed and ordered
-    as Store.load would return it once committed: the change digest before commit."""
-    frames = {}
-    for sheet in WORKBOOK:
-        schema = pa.schema([(name, _ARROW_TYPES[sql_type]) for name, sql_type in sheet.stored_columns()])
-        table = parsed.tables.get(sheet.key)
-        if table is None:
-            table = schema.empty_table()
-        else:
-            table = table.select(schema.names).cast(schema).sort_by("row")
-        frames[sheet.key] = frame_from_arrow(table)
-    return VersionData(version=None, **frames)
-
-
-_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
-
-
-def _extension(name: str) -> str:
-    """The file name's extension, lower case, when it is a plain one ('' otherwise)."""
-    suffix = Path(name).suffix.lower()
-    return suffix if _EXTENSION.match(suffix) else ""
-
-
-def _write_atomically(path: Path, data: bytes, durable: bool) -> None:
-    """Write a file through a temporary one and a rename, so no reader sees it half written.
-
-    `durable` also syncs the data and the rename to disk (the kept uploads, which
-    the database will refer to); the state file is rewritten from the database anyway."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=INCOMING_PREFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-                _kill_point("raw_incoming")
-        os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the file from an administrator's backup
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    if durable:
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)

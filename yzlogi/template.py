@@ -1,6 +1,6 @@
 """The fill-in template officials download, generated from the schema (openpyxl).
 
-Every data sheet of yzlogi.schema.WORKBOOK is laid out the same way: a title row
+Every data sheet of the plan's workbook (yzlogi.schema.for_plan) is laid out the same way: a title row
 naming the plan, a note row, the header (the schema's headers exactly, required
 ones in a darker fill), then data. Drop-downs point at a hidden lists sheet built
 from the plan; month and text cells are text-formatted so Excel does not turn
@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from yzlogi.plan import Plan
-from yzlogi.schema import WORKBOOK, Column, Sheet, dictionary_rows
+from yzlogi.schema import Column, Sheet, dictionary_rows, for_plan, value_periods
 
 GUIDE_SHEET = "填报说明"
 LISTS_SHEET = "下拉选项"
@@ -45,8 +45,14 @@ LAST_VALIDATED_ROW = 5000
 # The lists sheet: a title row, then each list's name above its values.
 LISTS_HEADER_ROW = 2
 
-# The template's document timestamp: the plan's issue date, never the wall clock.
-TEMPLATE_STAMP = datetime(2025, 9, 18, 9, 0, 0)
+
+def template_stamp(plan: Plan) -> datetime:
+    """The template's document timestamp: the plan's issue date at 9:00, never the wall clock."""
+    try:
+        return datetime.combine(date.fromisoformat(plan.issued), datetime.min.time()).replace(hour=9)
+    except ValueError:  # an issue date written otherwise: the plan's first day
+        return datetime(plan.first_year, 1, 1, 9, 0, 0)
+
 
 TEXT_FORMAT = "@"
 INTEGER_FORMAT = "0"
@@ -89,8 +95,8 @@ def sheet_title(plan: Plan, sheet: Sheet, prefix: str = "") -> str:
 
 
 def fillable_indicators(plan: Plan) -> tuple[int, ...]:
-    """Indicator numbers officials report: the composite one (6) is computed from 通道班次."""
-    return tuple(i.no for i in plan.indicators if i.kind != "composite")
+    """Indicator numbers officials report: a composite one is computed from 通道班次."""
+    return tuple(i.no for i in plan.reported_indicators)
 
 
 def coordinator(plan: Plan) -> str:
@@ -123,7 +129,7 @@ def column_list(plan: Plan, sheet: Sheet, column: Column) -> tuple[str, tuple[ob
 def lists(plan: Plan) -> dict[str, tuple[object, ...]]:
     """Every drop-down list of the workbook, by name, in schema order."""
     found: dict[str, tuple[object, ...]] = {}
-    for sheet in WORKBOOK:
+    for sheet in for_plan(plan):
         for column in sheet.columns:
             entry = column_list(plan, sheet, column)
             if entry is not None:
@@ -133,7 +139,7 @@ def lists(plan: Plan) -> dict[str, tuple[object, ...]]:
 
 def prefilled_rows(plan: Plan) -> dict[str, list[dict[str, object]]]:
     """Rows the template fills in to save typing, by sheet key and column key:
-    every task × each of its units, the reportable indicators, the plan's routes."""
+    every task × each of its units, the reported indicators, the plan's routes."""
     return {
         "indicators": [
             {"indicator_no": i.no, "indicator_name": i.name}
@@ -146,27 +152,43 @@ def prefilled_rows(plan: Plan) -> dict[str, list[dict[str, object]]]:
 
 
 def guide_lines(plan: Plan) -> list[str]:
-    """The short instructions at the top of 填报说明."""
-    percent = "、".join(str(i.no) for i in plan.indicators if i.is_percent and i.kind != "composite")
-    flows = "、".join(str(i.no) for i in plan.indicators if i.kind == "annual_flow")
-    levels = "、".join(str(i.no) for i in plan.indicators if i.kind == "level")
-    computed = "、".join(str(i.no) for i in plan.indicators if i.kind == "composite")
-    sheets = "、".join(s.name for s in WORKBOOK if s.required)
-    optional = "、".join(s.name for s in WORKBOOK if not s.required)
+    """The short instructions at the top of 填报说明, from the plan's own sheets, numbers and names."""
+    sheets = for_plan(plan)
+    required = "、".join(s.name for s in sheets if s.required)
+    optional = "、".join(s.name for s in sheets if not s.required)
+    keys = {s.key for s in sheets}
+    percent = "、".join(str(i.no) for i in plan.reported_indicators if i.is_percent)
+    one_row = ["指标进展每个指标、每个统计期一行"]
+    if "routes" in keys:
+        one_row.append("通道班次每条线路、每月一行")
+    if "ships" in keys:
+        one_row.append("船舶更新每艘船一行")
+    one_row.append("任务进展每个任务、每个牵头或责任单位、每月一行")
+    composite = plan.composite
+    computed = f"指标{composite.no}由“通道班次”自动计算，无需填写。" if composite else ""
+    percent_rule = f"百分数填 10.5 或 10.5%（指标{percent}）；" if percent else ""
+    prefilled = ["指标编号和名称"]
+    if plan.routes:
+        prefilled.append(f"{len(plan.routes)}条线路")
+    prefilled.append("每个任务的全部牵头和责任单位")
+    lists = ["部门", "状态"]
+    if plan.routes:
+        lists.insert(1, "线路")
+    if plan.fleet:
+        lists.insert(-1, "类别")
+    runs = "开行班次填当月数，不是累计数。" if plan.routes else ""
+    new_lines = "新开线路可直接输入线路名称。" if plan.routes else ""
     return [
         "一、怎么填",
-        f"1. 必填工作表：{sheets}；可选工作表：{optional}（没有数据可留空）。每个工作表第{HEADER_ROW}行为表头，"
-        f"{HEADER_LEGEND}可以调整列宽、增加行。",
-        "2. 一行一条记录：指标进展每个指标、每个统计期一行；通道班次每条线路、每月一行；船舶更新每艘船一行；"
-        "任务进展每个任务、每个牵头或责任单位、每月一行。",
-        f"3. 完成值为统计期末的值：指标{percent}为年初至该月的累计增速或比重，填百分数（10.5 或 10.5%）；"
-        f"指标{flows}为年初至该月累计新增数；指标{levels}为该月末的存量个数或家数。"
-        f"指标{computed}由“通道班次”自动计算，无需填写。",
-        "4. 统计期、月份按“2026-06”填写（单元格已设为文本格式，Excel 不会改成日期），也可写“2026年6月”；"
-        "开行班次填当月数，不是累计数。",
-        "5. 表中已预填指标编号和名称、三条线路、每个任务的全部牵头和责任单位。请补齐统计期、状态、数值；"
+        f"1. 必填工作表：{required}" + (f"；可选工作表：{optional}（没有数据可留空）" if optional else "")
+        + f"。每个工作表第{HEADER_ROW}行为表头，{HEADER_LEGEND}可以调整列宽、增加行。",
+        f"2. 一行一条记录：{'；'.join(one_row)}。",
+        f"3. 完成值为统计期末的值：{value_periods(plan)}；{percent_rule}{computed}",
+        f"4. 统计期、月份按“{plan.start}”的格式填写（单元格已设为文本格式，Excel 不会改成日期），也可写“{plan.start.label}”；"
+        + runs,
+        f"5. 表中已预填{'、'.join(prefilled)}。请补齐统计期、状态、数值；"
         "本期不填报的预填行请整行删除，只有编号和单位的行会被当作缺少必填项。",
-        "6. 下拉框中的部门、线路、类别、状态为计划中的写法；新开线路可直接输入线路名称。",
+        f"6. 下拉框中的{'、'.join(lists)}为计划中的写法；{new_lines}",
         f"二、报送：各单位填好后报送{coordinator(plan)}汇总，在进度看板上传；上传时如有错误，"
         "系统会逐条指出工作表、行号、列名和单元格内容，改正后重新上传即可，已有数据不会丢失。",
         "三、各列填写要求（数据字典）",
@@ -356,7 +378,7 @@ def add_text_sheet(workbook: Workbook, name: str, title: str, lines: Sequence[st
 
 def add_guide_sheet(workbook: Workbook, plan: Plan) -> Worksheet:
     """填报说明, first: short instructions, then the data dictionary as a table."""
-    table = dictionary_rows()
+    table = dictionary_rows(plan)
     keys = list(table[0])
     widths = {"工作表": 16, "列名": 12, "也可写作": 24, "类型": 16, "是否必填": 14, "填写要求": 50, "示例": 16}
     lines = guide_lines(plan)
@@ -402,7 +424,7 @@ def build_workbook(plan: Plan, rows: Rows, title_prefix: str = "", note_prefix: 
     rows by column key), and the hidden lists sheet last."""
     workbook = new_workbook()
     formulas = add_lists_sheet(workbook, plan, title_prefix)
-    for sheet in WORKBOOK:
+    for sheet in for_plan(plan):
         add_data_sheet(workbook, plan, sheet, rows.get(sheet.key, ()), formulas, title_prefix,
                        note_prefix + sheet.help if note_prefix else "")
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1)
@@ -411,7 +433,7 @@ def build_workbook(plan: Plan, rows: Rows, title_prefix: str = "", note_prefix: 
 
 
 def build_template(plan: Plan) -> Workbook:
-    """The fill-in template: 填报说明, the seven data sheets (prefilled), the hidden lists."""
+    """The fill-in template: 填报说明, the plan's data sheets (prefilled), the hidden lists."""
     workbook = build_workbook(plan, prefilled_rows(plan))
     add_guide_sheet(workbook, plan)
     workbook.active = 0
@@ -453,4 +475,4 @@ def save_workbook(workbook: Workbook, target: str | Path | BinaryIO, stamp: date
 
 def write_template(target: str | Path | BinaryIO, plan: Plan) -> None:
     """Write the fill-in template to a path or a binary file object."""
-    save_workbook(build_template(plan), target, TEMPLATE_STAMP)
+    save_workbook(build_template(plan), target, template_stamp(plan))

@@ -19,3 +19,12 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """NFKC-fold and collapse runs of whitespace to one space, trimmed."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def closest(text: str, candidates, cutoff: float = 0.5) -> str | None:
+    """The candidate most like `text` (folded), for "您是否要找：…？"; None when none is close."""
+    import difflib
+
+    folded = {fold(c): c for c in candidates}
+    found = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=cutoff)
+    return folded[found[0]] if found else None

@@ -26,8 +26,8 @@ from yzlogi.cells import MISSING, ColumnReader, read_column, scalar, strings, ty
 from yzlogi.model import ERROR, WARNING, InputFile, Issue, ParsedWorkbook, SheetSource
 from yzlogi.plan import Plan
 from yzlogi.schema import (
-    INDICATORS, MAX_TITLE_ROWS, NO, NOTE_PREFIXES, ROUTES, SHIPS, TASKS, WORKBOOK, YES,
-    Column, Sheet, header_key, sheet_by_name,
+    MAX_TITLE_ROWS, NO, NOTE_PREFIXES, ROUTES, WORKBOOK, YES, Column, Sheet, for_plan, header_key, month_bounds,
+    sheet_by_name,
 )
 from yzlogi.text import fold
 
@@ -44,8 +44,10 @@ _NOTE_PATTERN = "^(" + "|".join(NOTE_PREFIXES) + ")"
 UNFILLED_ROWS_LISTED = 10  # row numbers named in the unfilled-template-rows warning
 _PLAIN_NUMBER = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"  # how the reader writes a number cell
 _SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
-# The registers that count toward an indicator: (sheet key, date column, indicator no).
-_REGISTERS = (("warehouses", "opened", 7), ("forwarders", "registered", 8))
+# The date column of each register sheet: a register counts its entries dated up to a month.
+_REGISTER_DATES = {"warehouses": "opened", "forwarders": "registered"}
+# Sheets in schema order (issues are listed sheet by sheet).
+_ORDER = {sheet.key: index for index, sheet in enumerate(WORKBOOK)}
 
 
 def _positions(count: int) -> pa.Array:
@@ -94,13 +96,14 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
         issues.add(ERROR, "file_too_large", refusal)
         return
 
+    sheets = for_plan(plan)
     found: dict[str, tuple[reader.RawSheet, _Header | None]] = {}
     refused: set[str] = set()  # sheets refused whole (too many rows): not also "missing"
     file_refused = False  # a refused file explains the sheets it would have held
     any_csv = False
     for file in files:
         try:
-            result = reader.read_file(file, lambda name: sheet_by_name(name) is not None)
+            result = reader.read_file(file, lambda name: sheet_by_name(name, plan) is not None)
         except reader.ReadError as exc:
             issues.add(ERROR, exc.code, exc.message)
             file_refused = True
@@ -110,24 +113,24 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
             file_refused = True
             continue
         for code, message, name in result.problems:
-            sheet = sheet_by_name(name)
+            sheet = sheet_by_name(name, plan)
             if sheet is not None:
                 refused.add(sheet.key)
             issues.add(ERROR, code, message, sheet=sheet.name if sheet else None, order=_order(sheet))
         for raw in result.sheets:
             if raw.format == reader.CSV:
                 any_csv = True
-                match = _match_csv(raw)
+                match = _match_csv(raw, sheets)
                 if match is None:
                     issues.add(
                         ERROR, "csv_unmatched",
                         f"文件“{raw.file}”的表头与任何工作表都对不上：前{MAX_TITLE_ROWS + 1}行中没有一行包含某个工作表的全部必填列"
-                        f"（{_required_listing()}）",
+                        f"（{_required_listing(sheets)}）",
                     )
                     continue
                 sheet, header = match
             else:
-                sheet, header = sheet_by_name(raw.name), None
+                sheet, header = sheet_by_name(raw.name, plan), None
             if sheet.key in found:
                 first = found[sheet.key][0]
                 issues.add(
@@ -139,7 +142,7 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
             found[sheet.key] = (raw, header)
 
     checks: dict[str, _SheetCheck] = {}
-    for sheet in WORKBOOK:
+    for sheet in sheets:
         if sheet.key not in found:
             if sheet.required and sheet.key not in refused and not file_refused:
                 hint = "（上传 CSV 时，每个工作表一个文件）" if any_csv else ""
@@ -162,15 +165,15 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
             header_row=check.header_row, rows=check.table.num_rows,
         )
     _check_registers(checks, plan, issues)
-    _check_empty(checks, issues)
+    _check_empty(checks, issues, sheets)
 
 
-def _check_empty(checks: dict[str, _SheetCheck], issues: _Issues) -> None:
+def _check_empty(checks: dict[str, _SheetCheck], issues: _Issues, sheets: tuple[Sheet, ...]) -> None:
     """An upload is a whole version: say so when a required sheet brings no rows,
     and refuse an upload that brings none at all (an untouched template)."""
     data_rows = {key: len(check.rows) for key, check in checks.items() if hasattr(check, "rows")}
-    required = [s for s in WORKBOOK if s.required and s.key in data_rows]
-    if not required or len(required) < len(data_rows.keys() & {s.key for s in WORKBOOK if s.required}):
+    required = [s for s in sheets if s.required and s.key in data_rows]
+    if not required or len(required) < len(data_rows.keys() & {s.key for s in sheets if s.required}):
         return
     if sum(data_rows.values()) == 0:
         issues.add(ERROR, "no_data", "上传的工作簿中没有任何填报数据（各工作表只有表头或模板预填的内容），未导入")
@@ -190,11 +193,11 @@ def _where(raw: reader.RawSheet) -> str:
 
 
 def _order(sheet: Sheet | None) -> int:
-    return WORKBOOK.index(sheet) if sheet is not None else -1
+    return _ORDER[sheet.key] if sheet is not None else -1
 
 
-def _required_listing() -> str:
-    return "；".join(f"{s.name}：{'、'.join(c.header for c in s.required_columns)}" for s in WORKBOOK)
+def _required_listing(sheets: tuple[Sheet, ...]) -> str:
+    return "；".join(f"{s.name}：{'、'.join(c.header for c in s.required_columns)}" for s in sheets)
 
 
 # --- issues ------------------------------------------------------------------------
@@ -266,7 +269,7 @@ class _Issues:
                 errors += batch.count
             else:
                 warnings += batch.count
-            order = WORKBOOK.index(batch.sheet)
+            order = _ORDER[batch.sheet.key]
             for row, code, value, reason in zip(batch.rows, batch.codes, batch.values, batch.reasons):
                 shown = cells.display(value) if value is not None else None
                 where = f"{batch.sheet.name} 第{row}行" + (f"「{batch.column}」" if batch.column else "")
@@ -352,11 +355,11 @@ def _find_header(head: list[list[str | None]], sheet: Sheet) -> _Header | None:
     return best
 
 
-def _match_csv(raw: reader.RawSheet) -> tuple[Sheet, _Header] | None:
+def _match_csv(raw: reader.RawSheet, sheets: tuple[Sheet, ...]) -> tuple[Sheet, _Header] | None:
     """The sheet whose required columns all appear in a CSV's header; most columns matched wins."""
     head = _head(raw)
     best = None
-    for sheet in WORKBOOK:
+    for sheet in sheets:
         header = _find_header(head, sheet)
         if header is not None and header.complete(sheet):
             if best is None or len(header.columns) > len(best[1].columns):
@@ -567,7 +570,7 @@ class _SheetCheck:
             f"“{name}”不是计划中的线路（{known}），按新增线路计入（共 {counts[name]} 行）"
             for name in (self.values["route"][p].as_py() for p in positions.to_pylist())
         ]
-        self.issues.add_cells(WARNING, self.sheet, ROUTES.column("route"), self.rows.take(positions), "new_route",
+        self.issues.add_cells(WARNING, self.sheet, self.sheet.column("route"), self.rows.take(positions), "new_route",
                               self.text["route"].take(positions), strings(reasons))
 
     def _ignore_computed_indicators(self) -> None:
@@ -578,7 +581,7 @@ class _SheetCheck:
         mask = pc.fill_null(pc.is_in(self.values["indicator_no"], value_set=typed(computed, pa.int32())), _FALSE)
         if not _any(mask):
             return
-        column = INDICATORS.column("indicator_no")
+        column = self.sheet.column("indicator_no")
         names = {i.no: i.name for i in self.plan.indicators}
         reason_of = {no: f"指标{no}（{names[no]}）由「{ROUTES.name}」的班次计算，无需填写，此行已忽略" for no in computed}
         reasons = strings([reason_of.get(v) for v in self.values["indicator_no"].filter(mask).to_pylist()])
@@ -590,11 +593,11 @@ class _SheetCheck:
     # -- rules across columns
 
     def _sheet_rules(self) -> None:
-        if self.sheet is INDICATORS:
+        if self.sheet.key == "indicators":
             self._indicator_names()
-        elif self.sheet is TASKS:
+        elif self.sheet.key == "tasks":
             self._task_units()
-        elif self.sheet is SHIPS:
+        elif self.sheet.key == "ships":
             self._completion_dates()
 
     def _indicator_names(self) -> None:
@@ -608,14 +611,15 @@ class _SheetCheck:
             plan_name = names.get(no)
             if plan_name is None or fold(name) == fold(plan_name):
                 return None
-            return f"“{cells.display(name)}”与附件1中指标{no}的名称“{plan_name}”不一致，已按指标编号{no}读取"
+            return (f"“{cells.display(name)}”与{self.plan.indicator_list}中指标{no}的名称“{plan_name}”不一致，"
+                    f"已按指标编号{no}读取")
 
         reasons = _per_distinct(_joined(self.values["indicator_no"], self.text["indicator_name"]), differs)
-        self._cell_issues(INDICATORS.column("indicator_name"), pc.is_valid(reasons), "indicator_name_differs",
+        self._cell_issues(self.sheet.column("indicator_name"), pc.is_valid(reasons), "indicator_name_differs",
                           reasons, level=WARNING)
 
     def _task_units(self) -> None:
-        """A task's 填报单位 must be one of its lead or responsible units (附件2)."""
+        """A task's 填报单位 must be one of its lead or responsible units (the plan's task list)."""
         tasks = {str(t.no): t for t in self.plan.tasks}
 
         def outsider(key: str) -> str | None:
@@ -629,11 +633,11 @@ class _SheetCheck:
                     f"（任务{no}“{task.name}”：牵头单位 {lead}；责任单位 {responsible}）")
 
         reasons = _per_distinct(_joined(self.values["task_no"], self.values["department"]), outsider)
-        self._cell_issues(TASKS.column("department"), pc.is_valid(reasons), "not_task_unit", reasons)
+        self._cell_issues(self.sheet.column("department"), pc.is_valid(reasons), "not_task_unit", reasons)
 
     def _completion_dates(self) -> None:
         """A ship whose 状态 is 已完成 needs its 完成日期."""
-        column = SHIPS.column("completed")
+        column = self.sheet.column("completed")
         done = pc.fill_null(pc.equal(self.values["status"], scalar("已完成", pa.string())), _FALSE)
         text = self.text.get("completed")
         mask = done if text is None else pc.and_(done, pc.is_null(text))
@@ -738,7 +742,8 @@ def _column_reader(column: Column, plan: Plan) -> ColumnReader:
     kind = column.kind
     typ = ARROW_TYPES[column.sql_type]
     if kind in ("month", "date_month"):
-        return ColumnReader(lambda t: str(cells.parse_month(t, column.first, column.last)), typ,
+        first, last = month_bounds(column, plan)
+        return ColumnReader(lambda t: str(cells.parse_month(t, first, last)), typ,
                             grammar=cells.MONTH_GRAMMAR, months=True)
     if kind == "count":
         return ColumnReader(lambda t: cells.parse_count(t, column.units), typ, grammar=cells.NUMBER_GRAMMAR)
@@ -749,11 +754,13 @@ def _column_reader(column: Column, plan: Plan) -> ColumnReader:
         return ColumnReader(lambda t: cells.parse_number(t, "", column.units), typ)
     if kind == "indicator_no":
         low, high = min(i.no for i in plan.indicators), max(i.no for i in plan.indicators)
-        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_indicator_no", "附件1的指标编号"), typ,
+        what = f"{plan.indicator_list}的指标编号"
+        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_indicator_no", what), typ,
                             grammar=cells.NUMBER_GRAMMAR)
     if kind == "task_no":
         low, high = min(t.no for t in plan.tasks), max(t.no for t in plan.tasks)
-        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_task_no", "附件2的任务编号"), typ,
+        what = f"{plan.task_list}的任务编号"
+        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_task_no", what), typ,
                             grammar=cells.NUMBER_GRAMMAR)
     if kind == "department":
         names = [d.name for d in plan.departments]
@@ -788,17 +795,18 @@ def _column_reader(column: Column, plan: Plan) -> ColumnReader:
 
 
 def _check_registers(checks: dict[str, _SheetCheck], plan: Plan, issues: _Issues) -> None:
-    """A register's count for a month (rows dated up to it) should equal indicator 7/8 that month."""
+    """A register's count for a month (rows dated up to it) should equal its indicator's value that month."""
     indicators = checks.get("indicators")
     if indicators is None or indicators.table.num_rows == 0:
         return
     table = indicators.table.to_pydict()
-    for key, date_key, no in _REGISTERS:
-        register = checks.get(key)
+    for indicator in plan.indicators:
+        register = checks.get(indicator.register) if indicator.register else None
         if register is None or register.table.num_rows == 0:
             continue  # absent, or the template's empty sheet: nothing to compare
+        no = indicator.no
+        date_key = _REGISTER_DATES[indicator.register]
         dates = sorted(d for d in register.table.column(date_key).to_pylist() if d is not None)
-        indicator = plan.indicator(no)
         positions, reasons = [], []
         for position, (ind_no, month, value) in enumerate(zip(table["indicator_no"], table["month"], table["value"])):
             if ind_no != no or value is None:
@@ -812,6 +820,6 @@ def _check_registers(checks: dict[str, _SheetCheck], plan: Plan, issues: _Issues
                 )
         if positions:
             rows = indicators.table.column("row").take(typed(positions, pa.int64()))
-            issues.add_cells(WARNING, INDICATORS, INDICATORS.column("value"), rows.combine_chunks(), "register_mismatch",
-                             strings([cells.format_number(table["value"][p]) for p in positions]),
+            issues.add_cells(WARNING, indicators.sheet, indicators.sheet.column("value"), rows.combine_chunks(),
+                             "register_mismatch", strings([cells.format_number(table["value"][p]) for p in positions]),
                              strings(reasons))

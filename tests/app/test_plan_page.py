@@ -73,18 +73,15 @@ def test_plan_page_states_the_light_rules_with_the_plan_thresholds(app):
     assert rules.loc["期限数量", "序时进度（截至Y年m月）"] == "目标 × 已过月数/36（自2025年1月起）"
 
 
-def test_a_broken_plan_file_stops_the_app_with_its_fault(app, tmp_path, monkeypatch):
+def test_a_broken_plan_file_stops_the_app_with_its_fault_and_line(app, tmp_path, monkeypatch):
     broken = tmp_path / "plan.toml"
-    text = plan_module.PLAN_PATH.read_text(encoding="utf-8").replace('lead = ["区司法局"]', "lead = []", 1)
-    broken.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(plan_module, "PLAN_PATH", broken)
-    plan_module._load_default.cache_clear()
-    try:
-        at = app()
-        assert not at.exception
-        assert len(at.error) == 1
-        assert "任务12没有牵头单位" in at.error[0].value
-        assert not at.dataframe
-    finally:
-        monkeypatch.undo()
-        plan_module._load_default.cache_clear()
+    text = plan_module.plan_path().read_text(encoding="utf-8")
+    broken.write_text(text.replace('lead = ["区司法局"]', "lead = []", 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row == 'lead = ["区司法局"]')
+    monkeypatch.setenv("YZLOGI_PLAN", str(broken))
+    at = app()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert f"第{line}行：任务12没有牵头单位" in at.error[0].value
+    assert str(broken) in at.error[0].value
+    assert not at.dataframe

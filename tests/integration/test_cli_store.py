@@ -45,7 +45,7 @@ def test_versions_json_lists_every_version_with_the_documented_fields(folder):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [sorted(v) for v in data] == [
-        sorted(["id", "committed_at", "by", "note", "sha256", "files", "rows", "sample", "active"])] * 2
+        sorted(["id", "committed_at", "by", "note", "sha256", "files", "rows", "sample", "active", "plan_digest"])] * 2
     assert [{k: v[k] for k in ("id", "by", "note", "files", "rows", "sample", "active")} for v in data] == [
         {"id": 1, "by": "张三", "note": "5月", "files": ["进度1.xlsx"],
          "rows": {"indicators": 2, "routes": 3, "ships": 2, "tasks": 2}, "sample": False, "active": False},
@@ -53,6 +53,7 @@ def test_versions_json_lists_every_version_with_the_documented_fields(folder):
          "rows": {"indicators": 2, "routes": 3, "ships": 2, "tasks": 2}, "sample": False, "active": True},
     ]
     assert data[0]["sha256"] == workbook(1).files[0].sha256
+    assert data[0]["plan_digest"] == data[1]["plan_digest"] == load_plan().digest
     assert len(data[0]["committed_at"]) == len("2026-06-30T10:00:00")
 
 
@@ -110,7 +111,9 @@ def test_importing_a_missing_file_exits_1_and_says_which(folder, tmp_path):
 
 @pytest.fixture
 def reader():
-    return pytest.importorskip("yzlogi.workbook")
+    from yzlogi import workbook
+
+    return workbook
 
 
 def test_import_prints_the_new_version_id_and_exits_0(reader, tmp_path):

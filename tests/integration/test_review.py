@@ -29,7 +29,8 @@ from yzlogi.review import (
     versions_frame,
 )
 from yzlogi.schema import WORKBOOK
-from yzlogi.store import Store, preview_data
+from yzlogi.frames import preview_data
+from yzlogi.store import Store
 from yzlogi.workbook import read_workbook
 
 PLAN = load_plan()

@@ -16,6 +16,7 @@ from store_helpers import parsed_workbook, rows, typed_table, workbook
 from yzlogi.model import ERROR, WARNING, InputFile, Issue
 from yzlogi.plan import load_plan
 from yzlogi.schema import WORKBOOK
+from yzlogi.frames import frame_from_arrow
 from yzlogi.store import (
     AlreadyActive,
     CommitFailed,
@@ -24,7 +25,6 @@ from yzlogi.store import (
     Store,
     UnknownVersion,
     WorkbookHasErrors,
-    frame_from_arrow,
 )
 
 
@@ -235,43 +235,6 @@ def test_warnings_of_a_committed_upload_are_kept_with_the_version(store):
     assert store.issues(version.id) == [warning]
 
 
-def test_the_plan_is_loaded_into_tables_that_sql_can_join(store):
-    store.commit(workbook(1), by="张三")
-    leads = store.query(
-        "SELECT t.task_no, u.department, u.role, p.status FROM p_tasks AS p "
-        "JOIN plan_tasks AS t USING (task_no) "
-        "JOIN plan_task_units AS u ON u.task_no = t.task_no AND u.department = p.department "
-        "WHERE p.version_id = ? ORDER BY t.task_no",
-        [1],
-    )
-    assert leads.to_dict("records") == [
-        {"task_no": 1, "department": "区交通运输委", "role": "lead", "status": "序时推进"},
-        {"task_no": 8, "department": "区交通运输委", "role": "lead", "status": "滞后"},
-    ]
-    counts = store.query(
-        "SELECT (SELECT count(*) FROM plan_indicators) AS indicators, "
-        "(SELECT count(*) FROM plan_indicator_targets) AS targets, "
-        "(SELECT count(*) FROM plan_tasks) AS tasks, (SELECT count(*) FROM plan_routes) AS routes, "
-        "(SELECT count(*) FROM plan_fleet) AS fleet, (SELECT count(*) FROM plan_departments) AS departments"
-    )
-    assert counts.to_dict("records") == [
-        {"indicators": 8, "targets": 24, "tasks": 16, "routes": 3, "fleet": 4, "departments": 11}]
-    alias = store.query("SELECT department FROM plan_department_aliases WHERE alias = ?", ["区发改委"])
-    assert alias["department"].tolist() == ["区发展改革委"]
-
-
-def test_the_plan_tables_are_reloaded_when_the_plan_changes(store):
-    store.commit(workbook(1), by="张三")
-    plan = load_plan()
-    changed = dataclasses.replace(plan, routes=plan.routes[:2])
-    other = Store(store.folder, plan=changed, sample=None)
-    assert other.query("SELECT name FROM plan_routes ORDER BY position")["name"].tolist() == ["东盟班车", "渝甬班列"]
-    # The versions are untouched by a plan reload.
-    assert [v.id for v in other.versions()] == [1]
-    again = Store(store.folder, plan=plan, sample=None)
-    assert again.query("SELECT count(*) AS n FROM plan_routes")["n"].tolist() == [3]
-
-
 def test_the_state_token_changes_exactly_when_the_active_version_changes(store):
     tokens = [store.state_token()]
     store.ensure_ready()
@@ -305,9 +268,15 @@ def test_a_new_store_on_the_same_folder_sees_everything(store):
     assert other.history() == store.history()
 
 
-def test_a_missing_sample_leaves_a_fresh_store_empty(tmp_path):
+def test_a_missing_bundled_sample_is_made_from_the_plan(tmp_path):
     store = Store(tmp_path / "data", sample=tmp_path / "没有这个文件.xlsx")
-    assert store.versions() == []
+    (version,) = store.versions()
+    assert (version.id, version.sample, version.files) == (1, True, ("没有这个文件.xlsx",))
+    assert store.load(1).tasks.shape[0] == 1028
+
+
+def test_no_sample_leaves_a_fresh_store_empty(tmp_path):
+    assert Store(tmp_path / "data", sample=None).versions() == []
 
 
 def test_the_data_folder_defaults_to_the_environment_variable(tmp_path, monkeypatch):

@@ -1,19 +1,20 @@
 """The store with the real reader (yzlogi.workbook) and the bundled sample workbook:
 a fresh folder starts with the sample as version 1; real files import, dedupe, refuse."""
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from builders import good_sheets, write_csv, write_xlsx
+from yzlogi import workbook
 from yzlogi.config import SAMPLE_WORKBOOK
+from yzlogi.frames import frame_from_arrow
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
 from yzlogi.schema import WORKBOOK
-from yzlogi.store import SAMPLE_BY, SAMPLE_NOTE, Store, frame_from_arrow
-
-workbook = pytest.importorskip("yzlogi.workbook")
+from yzlogi.store import SAMPLE_BY, SAMPLE_NOTE, Store
 
 
 def xlsx(path: Path, sheets) -> InputFile:
@@ -101,10 +102,25 @@ def test_csv_files_import_as_one_version_and_come_back_byte_for_byte(store, tmp_
     assert reordered.duplicate_of.id == 2
 
 
+def test_a_bundled_sample_made_for_another_plan_is_replaced_by_one_made_from_this_plan(tmp_path):
+    other = write_xlsx(tmp_path / "示例进度.xlsx", good_sheets())  # carries no plan mark
+    store = Store(tmp_path / "data", sample=other)
+    (version,) = store.versions()
+    assert version.sample and version.sha256 != hashlib.sha256(other.read_bytes()).hexdigest()
+    assert store.load(1).tasks.shape[0] == 1028  # the plan's own sample, not the two rows of `other`
+
+
 def test_a_broken_sample_is_logged_and_does_not_block_real_imports(tmp_path, caplog):
+    from openpyxl import load_workbook
+
+    from yzlogi.sample_file import MARK
+
     sheets = good_sheets()
     sheets["任务进展"][1][0][3] = "进行中中"
     broken = write_xlsx(tmp_path / "坏示例.xlsx", sheets)
+    book = load_workbook(broken)
+    book.properties.description = f"{MARK}{Store(tmp_path / 'x', sample=None).plan.digest}"  # claims this plan
+    book.save(broken)
     store = Store(tmp_path / "data", sample=broken)
     assert store.versions() == []
     assert [r.getMessage() for r in caplog.records if r.name == "yzlogi.store"] == [

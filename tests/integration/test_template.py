@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from yzlogi import workbook as reader
 from yzlogi.plan import load_plan
-from yzlogi.schema import SHEETS, WORKBOOK, dictionary_rows
+from yzlogi.schema import SHEETS, dictionary_rows, for_plan
 from yzlogi.template import (
     FIRST_DATA_ROW,
     GUIDE_SHEET,
@@ -60,7 +61,7 @@ def test_the_template_has_the_guide_first_then_the_schema_sheets_then_the_hidden
     assert [template[name].sheet_state for name in template.sheetnames] == ["visible"] * 8 + ["hidden"]
 
 
-@pytest.mark.parametrize("sheet", WORKBOOK, ids=lambda s: s.name)
+@pytest.mark.parametrize("sheet", for_plan(PLAN), ids=lambda s: s.name)
 def test_each_sheet_has_the_schema_header_in_order_below_a_title(template, sheet):
     ws = template[sheet.name]
     header = [c.value for c in ws[HEADER_ROW]]
@@ -96,7 +97,7 @@ def test_the_lists_sheet_holds_every_department_route_category_goal_and_choice(t
     }
 
 
-@pytest.mark.parametrize("sheet", WORKBOOK, ids=lambda s: s.name)
+@pytest.mark.parametrize("sheet", for_plan(PLAN), ids=lambda s: s.name)
 def test_every_choice_column_has_a_dropdown_on_its_list(template, sheet):
     ws = template[sheet.name]
     lists = lists_by_name(template)
@@ -164,7 +165,7 @@ def test_the_guide_sheet_table_is_the_data_dictionary(template):
         for row in ws.iter_rows(min_row=start + 1, max_col=len(keys), values_only=True)
         if any(row)
     ]
-    assert table == dictionary_rows()
+    assert table == dictionary_rows(PLAN)
     lines = [ws.cell(row, 1).value for row in range(2, start)]
     assert lines[0] == "一、怎么填"
     assert any(line.startswith("二、报送：各单位填好后报送区交通运输委汇总") for line in lines)
@@ -225,16 +226,15 @@ def fill_like_an_official(skip_units: int = 0) -> bytes:
 
 
 def test_a_template_filled_like_an_official_imports_cleanly():
-    workbook = pytest.importorskip("yzlogi.workbook", reason="yzlogi.workbook (the reader) is not written yet")
     from yzlogi.model import InputFile
 
-    parsed = workbook.read_workbook([InputFile("进度填报.xlsx", fill_like_an_official())], PLAN)
+    parsed = reader.read_workbook([InputFile("进度填报.xlsx", fill_like_an_official())], PLAN)
     assert [issue.message for issue in parsed.issues] == []
     assert parsed.ok
     # The optional sheets come with the template, empty: read as sheets without rows.
     assert parsed.rows() == {"indicators": 7, "routes": 3, "ships": 1, "tasks": 47,
                              "goals": 0, "warehouses": 0, "forwarders": 0}
-    assert {s.sheet: s.header_row for s in parsed.sources.values()} == {sheet.name: HEADER_ROW for sheet in WORKBOOK}
+    assert {s.sheet: s.header_row for s in parsed.sources.values()} == {sheet.name: HEADER_ROW for sheet in for_plan(PLAN)}
     tasks = parsed.tables["tasks"].to_pylist()
     assert [(r["task_no"], r["department"], r["month"], r["status"], r["progress"], r["row"]) for r in tasks[:2]] == [
         (1, "区交通运输委", "2026-06", "序时推进", 50.0, FIRST_DATA_ROW),
@@ -250,10 +250,9 @@ def test_a_template_filled_like_an_official_imports_cleanly():
 
 
 def test_an_untouched_template_is_refused_as_holding_no_data():
-    workbook = pytest.importorskip("yzlogi.workbook", reason="yzlogi.workbook (the reader) is not written yet")
     from yzlogi.model import InputFile
 
-    parsed = workbook.read_workbook([InputFile("进度填报模板.xlsx", template_bytes())], PLAN)
+    parsed = reader.read_workbook([InputFile("进度填报模板.xlsx", template_bytes())], PLAN)
     assert not parsed.ok
     assert [i.code for i in parsed.errors] == ["no_data"]
     # Each sheet's prefilled rows are named as not filled in, not as errors.
@@ -264,10 +263,9 @@ def test_an_untouched_template_is_refused_as_holding_no_data():
 
 
 def test_rows_a_unit_left_as_the_template_gave_them_are_skipped_not_refused():
-    workbook = pytest.importorskip("yzlogi.workbook")
     from yzlogi.model import InputFile
 
-    parsed = workbook.read_workbook([InputFile("进度填报.xlsx", fill_like_an_official(skip_units=2))], PLAN)
+    parsed = reader.read_workbook([InputFile("进度填报.xlsx", fill_like_an_official(skip_units=2))], PLAN)
     assert parsed.ok, [i.message for i in parsed.errors]
     assert parsed.rows()["tasks"] == 45
     (warning,) = [i for i in parsed.warnings if i.code == "unfilled_rows"]

@@ -5,20 +5,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+from yzlogi.plan import load_plan
 from yzlogi.schema import dictionary_markdown
+
+PLAN = load_plan()
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "workbook.md"
 
 
 def test_docs_workbook_md_is_the_schemas_dictionary():
-    assert DOC.read_text(encoding="utf-8") == dictionary_markdown(), (
+    assert DOC.read_text(encoding="utf-8") == dictionary_markdown(PLAN), (
         "docs/workbook.md 与 schema 不一致：请运行 python -m yzlogi dictionary --write"
     )
 
 
 def test_the_dictionary_has_a_section_per_sheet_and_a_row_per_column():
-    text = dictionary_markdown()
+    text = dictionary_markdown(PLAN)
     sections = [line for line in text.splitlines() if line.startswith("## ")]
     assert sections == [
         "## 指标进展（必需）", "## 通道班次（必需）", "## 船舶更新（必需）", "## 任务进展（必需）",
@@ -31,4 +34,4 @@ def test_the_cli_prints_the_dictionary_exactly():
     result = subprocess.run([sys.executable, "-m", "yzlogi", "dictionary"], cwd=ROOT, capture_output=True,
                             text=True, encoding="utf-8")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == dictionary_markdown()
+    assert result.stdout == dictionary_markdown(PLAN)

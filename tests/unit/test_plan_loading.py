@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from yzlogi.errors import PlanError
-from yzlogi.plan import PLAN_PATH, ParsedTarget, load_plan, parse_quantity_in_text, parse_target_text
+from yzlogi.plan import ParsedTarget, plan_path, load_plan, parse_quantity_in_text, parse_target_text
 
 ROUTES_TEXT = "“东盟班车”年均开行3000班次，“渝甬班列”年均开行300班次，“渝穗班列”年均开行100班次"
 
@@ -48,7 +48,7 @@ def test_quantities_in_running_text(text, quantity):
 
 def _broken_copy(tmp_path, old, new):
     path = tmp_path / "plan.toml"
-    shutil.copy(PLAN_PATH, path)
+    shutil.copy(plan_path(), path)
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -161,7 +161,11 @@ def test_ratios_are_cut_to_one_decimal_so_the_text_never_crosses_a_threshold(rat
         (3, [ind(3, "2026-06", 1)], "2026-06", GREEN, "序时进度 1，实际 1，完成序时进度 100.0% → 绿灯"),
         (3, [ind(3, "2026-12", 1)], "2026-12", RED, "序时进度 2，实际 1，完成序时进度 50.0% → 红灯"),
         # a value older than as-of is used, and its month is shown
-        (3, [ind(3, "2026-04", 1)], "2026-09", RED, "序时进度 1.5，实际 1（2026年4月），完成序时进度 66.6% → 红灯"),
+        # 家 are counted whole: 2家 × 9/12 = 1.5 is 1家 of 序时进度 (design: whole units)
+        (3, [ind(3, "2026-04", 1)], "2026-09", GREEN,
+         "序时进度 1（2家 × 9/12 = 1.5，按整家计），实际 1（2026年4月），完成序时进度 100.0% → 绿灯"),
+        (3, [ind(3, "2026-04", 0)], "2026-09", RED,
+         "序时进度 1（2家 × 9/12 = 1.5，按整家计），实际 0（2026年4月），完成序时进度 0.0% → 红灯"),
         # no value in the year → grey, not red
         (1, [], "2026-10", GREY, "截至2026年10月无数据 → 灰灯（待报送）"),
         (1, [ind(1, "2025-12", 10)], "2026-10", GREY, "截至2026年10月无数据 → 灰灯（待报送）"),
@@ -186,8 +190,9 @@ def test_band_indicator_keeps_deviation():
     "rows, year, as_of, baseline, source, expected, level",
     [
         # B = the value reported for December of Y−1
-        ([ind(7, "2025-12", 27), ind(7, "2026-06", 27)], 2026, "2026-06", 27, "2025年12月实际值", 27.5, YELLOW),
-        ([ind(7, "2025-12", 27), ind(7, "2026-06", 28)], 2026, "2026-06", 27, "2025年12月实际值", 27.5, GREEN),
+        # (个 are counted whole: 27 + 1 × 6/12 = 27.5 is 27个 of 序时进度)
+        ([ind(7, "2025-12", 27), ind(7, "2026-06", 26)], 2026, "2026-06", 27, "2025年12月实际值", 27, YELLOW),
+        ([ind(7, "2025-12", 27), ind(7, "2026-06", 27)], 2026, "2026-06", 27, "2025年12月实际值", 27, GREEN),
         # else the target of Y−1 (2025: 26个)
         ([ind(7, "2026-06", 27)], 2026, "2026-06", 26, "2025年目标", 27, GREEN),
         ([ind(7, "2025-11", 27), ind(7, "2026-06", 27)], 2026, "2026-06", 26, "2025年目标", 27, GREEN),
@@ -208,8 +213,11 @@ def test_level_indicator_paces_from_last_december(rows, year, as_of, baseline, s
 
 
 def test_level_indicator_explains_its_baseline():
-    item = status_of("2026-06", indicators=[ind(7, "2025-12", 27), ind(7, "2026-06", 27)]).indicator(7)
-    assert item.light.text == "序时进度 27.5（基数 27，取2025年12月实际值），实际 27，完成序时进度 98.1% → 黄灯"
+    item = status_of("2026-06", indicators=[ind(7, "2025-12", 27), ind(7, "2026-06", 26)]).indicator(7)
+    assert item.light.text == ("序时进度 27（基数 27，取2025年12月实际值；27 + 1 × 6/12 = 27.5，按整个计），"
+                               "实际 26，完成序时进度 96.2% → 黄灯")
+    whole = status_of("2026-03", indicators=[ind(8, "2025-12", 62), ind(8, "2026-03", 63)]).indicator(8)
+    assert whole.light.text == "序时进度 64（基数 62，取2025年12月实际值），实际 63，完成序时进度 98.4% → 黄灯"
 
 
 def test_every_indicator_has_a_light_for_every_plan_year():
@@ -391,8 +399,13 @@ def test_fleet_counts_ships_as_of_and_a_later_completion_is_in_progress():
     "category, done, as_of, expected, level",
     [
         (LNG, 1, "2025-09", 1, GREEN),  # 4 × 9/36 = 1: exactly 1.00
-        (LNG, 1, "2025-10", 4 * 10 / 36, YELLOW),  # 1 ÷ 1.111… = 0.8999999999999999: exactly 0.90
-        (LNG, 1, "2025-11", 4 * 11 / 36, RED),
+        # Ships are counted whole (design): 4 × 10/36 = 1.11 and 4 × 17/36 = 1.89 are both 1艘 of 序时进度
+        (LNG, 1, "2025-10", 1, GREEN),
+        (LNG, 1, "2026-05", 1, GREEN),
+        (LNG, 1, "2026-06", 2, RED),  # 4 × 18/36 = 2: one of two is 50%
+        (METHANOL, 2, "2026-10", 2, GREEN),  # 4 × 22/36 = 2.44: two ships are on pace
+        (METHANOL, 1, "2026-10", 2, RED),
+        (ROLL_ON, 0, "2026-05", 0, GREEN),  # 2 × 17/36 = 0.94: no whole ship is due yet
         (ROLL_ON, 1, "2026-06", 1, GREEN),
         (SEA, 3, "2027-12", 4, RED),
         (SEA, 4, "2027-12", 4, GREEN),
@@ -402,6 +415,58 @@ def test_fleet_deadline_count_paces_to_the_last_december(category, done, as_of, 
     ships = [ship(f"船{i}", category, "已完成", "2025-01") for i in range(done)]
     item = status_of(as_of, ships=ships).fleet_category(category)
     assert (item.done, item.expected, item.light.level) == (done, pytest.approx(expected), level)
+
+
+def test_two_of_four_ships_at_month_22_of_36_are_on_pace_and_the_reason_says_why():
+    ships = [ship(f"渝醇{i}", METHANOL, "已完成", "2026-01") for i in range(2)]
+    item = status_of("2026-10", ships=ships).fleet_category(METHANOL)
+    assert (item.expected, item.light.level) == (2, GREEN)
+    assert item.light.text == "序时进度 2（4艘 × 22/36个月 = 2.44，按整艘计），已完成 2，完成序时进度 100.0% → 绿灯"
+
+
+def _with_milestones(**milestones) -> "Plan":
+    """The plan with yearly milestones (年度分解) on a fleet category and a goal."""
+    from yzlogi.plan import Milestone
+
+    fleet = tuple(replace(f, milestones=tuple(Milestone(y, v) for y, v in milestones.get(f.category, ())))
+                  for f in PLAN.fleet)
+    goals = tuple(replace(g, milestones=tuple(Milestone(y, v) for y, v in milestones.get(g.key, ())))
+                  for g in PLAN.goals)
+    return replace(PLAN, fleet=fleet, goals=goals)
+
+
+@pytest.mark.parametrize(
+    "done, as_of, expected, level",
+    [
+        (0, "2025-06", 0, GREEN),  # 1 × 6/12 = 0.5: no whole ship due yet
+        (0, "2025-12", 1, RED),
+        (1, "2025-12", 1, GREEN),
+        (1, "2026-06", 2, RED),  # 1 + (3 − 1) × 6/12 = 2
+        (2, "2026-06", 2, GREEN),
+        (3, "2027-03", 3, GREEN),  # 3 + (4 − 3) × 3/12 = 3.25
+        (3, "2027-12", 4, RED),
+    ],
+)
+def test_yearly_milestones_make_pace_run_milestone_to_milestone(done, as_of, expected, level):
+    plan = _with_milestones(**{LNG: [(2025, 1), (2026, 3)]})
+    ships = [ship(f"渝LNG{i}", LNG, "已完成", "2025-01") for i in range(done)]
+    item = compute_status(plan, make_data(ships=ships), at(as_of)).fleet_category(LNG)
+    assert (item.expected, item.light.level) == (expected, level)
+
+
+def test_a_milestone_pace_says_which_milestones_it_runs_between():
+    plan = _with_milestones(**{LNG: [(2025, 1), (2026, 3)], "supply_chain_output": [(2025, 2), (2026, 6)]})
+    ships = [ship(f"渝LNG{i}", LNG, "已完成", "2025-01") for i in range(2)]
+    status = compute_status(plan, make_data(ships=ships, goals=[goal("supply_chain_output", "2026-03", 2.8)]),
+                            at("2026-06"))
+    assert status.fleet_category(LNG).light.text == (
+        "序时进度 2（年度分解：2025年12月末 1艘 → 2026年12月末 3艘，已过 6/12个月），已完成 2，完成序时进度 100.0% → 绿灯")
+    # 亿元 are not counted whole: 2 + (6 − 2) × 3/12 = 3 at 2026-03
+    early = compute_status(plan, make_data(goals=[goal("supply_chain_output", "2026-03", 2.8)]), at("2026-03"))
+    item = early.goal("supply_chain_output")
+    assert (item.expected, item.light.level) == (3, YELLOW)
+    assert item.light.text == ("序时进度 3（年度分解：2025年12月末 2亿元 → 2026年12月末 6亿元，已过 3/12个月），"
+                               "实际 2.8，完成序时进度 93.3% → 黄灯")
 
 
 def test_fleet_lists_every_plan_category_even_without_ships():
@@ -532,7 +597,9 @@ def test_goal_light_and_explanation(key, rows, as_of, level, text):
 
 def test_goal_keeps_value_month_and_expected():
     item = status_of("2026-06", goals=[goal("global_forwarders", "2026-05", 2)]).goal("global_forwarders")
-    assert (item.value, item.month, item.expected, item.ratio, item.has_data) == (2, at("2026-05"), 1.5, 2 / 1.5, True)
+    # 3家 × 18/36 = 1.5: 家 are counted whole, so 序时进度 is 1家
+    assert (item.value, item.month, item.expected, item.ratio, item.has_data) == (2, at("2026-05"), 1, 2.0, True)
+    assert item.light.text == "序时进度 1（3家 × 18/36个月 = 1.5，按整家计），实际 2（2026年5月），完成序时进度 200.0% → 绿灯"
     assert item.lead == ("区商务委",)  # 附件2 序号13, the goal's task
 
 
@@ -558,7 +625,7 @@ def test_default_as_of_reads_each_table(table, row):
 
 
 def test_default_as_of_of_an_empty_version_is_the_plan_start():
-    assert default_as_of(make_data()) == at("2025-01")
+    assert default_as_of(make_data(), PLAN.start) == at("2025-01")
 
 
 def test_as_of_before_the_plan_starts_shows_every_year_as_not_started():

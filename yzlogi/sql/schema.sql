@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS versions (
     committed_by VARCHAR NOT NULL,
     note         VARCHAR NOT NULL,
     sha256       VARCHAR NOT NULL UNIQUE,  -- model.upload_sha256 of the files
-    sample       BOOLEAN NOT NULL          -- the bundled 示例数据
+    sample       BOOLEAN NOT NULL,         -- the bundled 示例数据
+    plan_digest  VARCHAR                   -- plans.digest: the plan it was validated and judged under
 );
 
 -- The files of an upload, kept under the data folder by their sha256.
@@ -67,92 +68,14 @@ CREATE TABLE IF NOT EXISTS activations (
     note         VARCHAR NOT NULL
 );
 
--- The plan (reference data, data/plan.toml), reloaded whole when it changes, so
--- that SQL can join progress to targets and units.
-CREATE TABLE IF NOT EXISTS plan_departments (
-    name     VARCHAR NOT NULL,
-    short    VARCHAR NOT NULL,
-    is_group BOOLEAN NOT NULL,  -- 各管委会: several units reporting as one
-    position INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_department_aliases (
-    alias      VARCHAR NOT NULL,
-    department VARCHAR NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_indicators (
-    indicator_no INTEGER NOT NULL,
-    name         VARCHAR NOT NULL,
-    unit         VARCHAR NOT NULL,
-    kind         VARCHAR NOT NULL,
-    source       VARCHAR NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_indicator_targets (
-    indicator_no INTEGER NOT NULL,
-    year         INTEGER NOT NULL,
-    target_text  VARCHAR NOT NULL,  -- the 附件1 cell verbatim
-    kind         VARCHAR NOT NULL,
-    value        DOUBLE,            -- NULL for the composite (route) indicator
-    unit         VARCHAR NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_indicator_units (
-    indicator_no INTEGER NOT NULL,
-    department   VARCHAR NOT NULL,
-    role         VARCHAR NOT NULL CHECK (role IN ('lead', 'responsible')),
-    position     INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_tasks (
-    task_no      INTEGER NOT NULL,
-    group_no     INTEGER NOT NULL,
-    group_name   VARCHAR NOT NULL,
-    name         VARCHAR NOT NULL,
-    task_text    VARCHAR NOT NULL,
-    measure      INTEGER NOT NULL,
-    measure_name VARCHAR NOT NULL,
-    source       VARCHAR NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_task_units (
-    task_no    INTEGER NOT NULL,
-    department VARCHAR NOT NULL,
-    role       VARCHAR NOT NULL CHECK (role IN ('lead', 'responsible')),  -- as in 附件2
-    position   INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_routes (
-    name          VARCHAR NOT NULL,
-    annual_target INTEGER NOT NULL,
-    unit          VARCHAR NOT NULL,
-    source        VARCHAR NOT NULL,
-    position      INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_fleet (
-    category    VARCHAR NOT NULL,
-    target      INTEGER NOT NULL,
-    at_least    BOOLEAN NOT NULL,
-    unit        VARCHAR NOT NULL,
-    target_text VARCHAR NOT NULL,
-    source      VARCHAR NOT NULL,
-    position    INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS plan_goals (
-    goal        VARCHAR NOT NULL,  -- the goal key, as stored in p_goals.goal
-    name        VARCHAR NOT NULL,
-    kind        VARCHAR NOT NULL,
-    target      DOUBLE NOT NULL,
-    max_target  DOUBLE,
-    at_least    BOOLEAN NOT NULL,
-    unit        VARCHAR NOT NULL,
-    target_text VARCHAR NOT NULL,
-    source      VARCHAR NOT NULL,
-    task_no     INTEGER,
-    position    INTEGER NOT NULL
+-- Each plan a version was committed under: the plan file's text as loaded, by
+-- the digest of what it says (Plan.digest). A version is judged under its own
+-- plan, so changing the plan file never silently re-judges what a meeting saw.
+CREATE TABLE IF NOT EXISTS plans (
+    digest     VARCHAR PRIMARY KEY,
+    plan_text  VARCHAR NOT NULL,
+    title      VARCHAR NOT NULL,
+    first_seen TIMESTAMP NOT NULL
 );
 
 -- name: has_meta
@@ -165,3 +88,26 @@ SELECT name, value FROM meta;
 
 -- name: table_columns
 SELECT name FROM pragma_table_info(?);
+
+-- name: has_table
+SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?;
+
+-- name: drop_old_plan_tables
+-- Schema 1 kept the current plan in tables no query read; schema 2 keeps each version's plan whole (plans).
+DROP TABLE IF EXISTS plan_departments;
+DROP TABLE IF EXISTS plan_department_aliases;
+DROP TABLE IF EXISTS plan_indicators;
+DROP TABLE IF EXISTS plan_indicator_targets;
+DROP TABLE IF EXISTS plan_indicator_units;
+DROP TABLE IF EXISTS plan_tasks;
+DROP TABLE IF EXISTS plan_task_units;
+DROP TABLE IF EXISTS plan_routes;
+DROP TABLE IF EXISTS plan_fleet;
+DROP TABLE IF EXISTS plan_goals;
+
+-- name: add_version_plan
+ALTER TABLE versions ADD COLUMN IF NOT EXISTS plan_digest VARCHAR;
+
+-- name: assign_plan_to_old_versions
+-- Once, when a schema-1 store is opened: its versions predate plan keeping, and were last judged under the current plan.
+UPDATE versions SET plan_digest = ? WHERE plan_digest IS NULL;

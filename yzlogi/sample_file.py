@@ -1,0 +1,49 @@
+"""Which demonstration workbook an empty data folder starts with.
+
+The bundled file (data/sample/示例进度.xlsx) records the digest of the plan it was
+made for in its document properties. An installation tracking that plan commits
+the bundled bytes; one tracking any other plan gets a sample made from its own plan
+file there and then (yzlogi.sample), so a new installation of any plan opens on a
+full dashboard. Only the fast path is here: making a sample needs openpyxl.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from yzlogi.model import InputFile
+from yzlogi.plan import Plan
+
+MARK = "yzlogi-sample-plan:"
+_MARK = re.compile(re.escape(MARK) + r"([0-9a-f]{64})")
+
+
+def plan_digest_of(data: bytes) -> str | None:
+    """The plan digest a sample workbook was made for, from its docProps/core.xml; None if unmarked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            core = archive.read("docProps/core.xml")[:65536].decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    found = _MARK.search(core)
+    return found.group(1) if found else None
+
+
+def sample_for(plan: Plan, bundled: Path | None) -> InputFile | None:
+    """The sample to commit for `plan`: the bundled file when made for it, else a fresh one."""
+    if bundled is None:
+        return None
+    try:
+        data = bundled.read_bytes()
+    except OSError:
+        data = b""
+    if data and plan_digest_of(data) == plan.digest:
+        return InputFile(bundled.name, data)
+    from yzlogi.sample import write_sample
+
+    buffer = io.BytesIO()
+    write_sample(buffer, plan)
+    return InputFile(bundled.name, buffer.getvalue())
