@@ -1,15 +1,15 @@
-"""船舶更新 — done / in progress / planned per category against the 2027 target and its pace."""
+"""船舶更新 — done / in progress / planned per category against the plan's deadline target and its pace."""
 
 import streamlit as st
 
 from ui import context, render
-from yzlogi import charts, views
+from yzlogi import charts, tables, views
 
 view = context.require()
 status, plan = view.status, view.plan
 
 st.title("船舶更新")
-st.caption(f"目标均为{plan.last_year}年底前完成；序时进度按三年（36个月）均匀计算。数据截至 {view.as_of.label}。")
+st.caption(f"{tables.deadline_rule(plan)}数据截至 {view.as_of.label}。")
 
 render.alerts(status, "fleet", "船舶更新")
 render.chart((*view.key, "fleet"),

@@ -1,4 +1,4 @@
-"""年度指标 — the 8 indicators × 2025/2026/2027 with how each light was computed."""
+"""年度指标 — the key indicators × the plan's years, with how each light was computed."""
 
 import streamlit as st
 
@@ -36,17 +36,21 @@ with right:
         st.markdown(f"**{year}年** 目标 {item.target_text}")
         render.badge(item.light)
         st.caption(item.light.text)
-st.caption("指标6（通道运力投入强度）由三条线路的班次计算，见“通道班次”页。")
+if plan.composite is not None:
+    st.caption(f"指标{plan.composite.no}（{plan.composite.name}）由{len(plan.routes)}条线路的班次计算，见“通道班次”页。")
 
-left, right = st.columns(2)
-with left:
-    st.header("其他量化目标")
-    render.table(views.goals_table(status))
-with right:
-    st.header("名册对照（指标7、8）")
-    st.caption("近12个月：按名册启用、备案日期统计的个数，与“指标进展”中指标7、8的填报值对照。")
-    registers = views.registers_table(status, view.data)
-    if registers.empty:
-        st.info("本版本未上传海外分拨仓、货代备案企业名册。")
-    else:
-        render.table(registers)
+sections = [part for part in ("goals", "registers") if getattr(plan, part)]
+for part, column in zip(sections, st.columns(len(sections)) if sections else ()):
+    with column:
+        if part == "goals":
+            st.header("其他量化目标")
+            render.table(views.goals_table(status))
+        else:
+            header, caption = views.registers_caption(plan)
+            st.header(header)
+            st.caption(caption)
+            registers = views.registers_table(status, view.data)
+            if registers.empty:
+                st.info("本版本未上传名册。")
+            else:
+                render.table(registers)

@@ -35,12 +35,12 @@ for start in range(0, len(cards), 4):
             st.markdown(f"完成值：**{card['value']}**  \n目标：{card['target']}  \n序时进度：{card['expected']}")
             st.caption(card["why"])
 
-st.header("通道班次")
-render.table(views.route_summary(status)[["线路", "年目标", f"{status.current_year}年累计", "序时进度", "灯",
-                                          "全年预计", "剩余每月需开行", "三年累计", "三年灯"]],
-             light_columns=("灯", "三年灯"))
-st.header("船舶更新")
-render.table(views.fleet_table(status)[["类别", "目标", "已完成", "在建", "计划", "序时进度", "灯", "说明"]])
+if status.routes:
+    st.header("通道班次")
+    render.table(views.route_glance(status), light_columns=views.route_light_columns(status))
+if status.fleet:
+    st.header("船舶更新")
+    render.table(views.fleet_table(status)[["类别", "目标", "已完成", "在建", "计划", "序时进度", "灯", "说明"]])
 
 st.header("自上次更新以来")
 digest = view.digest_since_previous()

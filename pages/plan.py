@@ -1,4 +1,5 @@
-"""计划总览 — the plan itself: indicators, tasks, units, and where the texts disagree."""
+"""计划总览 — the plan itself (the plan file this installation tracks): indicators, tasks,
+units, the light rules, and where the texts disagree."""
 
 import streamlit as st
 
@@ -10,19 +11,21 @@ plan = shell.plan()
 st.title("计划总览")
 st.caption(f"{plan.title}　{plan.document_no}　{plan.issuer} {plan.issued} 印发")
 
-st.header("主要指标年度目标（附件1）")
+st.header(f"主要指标年度目标（{plan.indicator_list}）")
 st.dataframe(tables.indicator_targets_table(plan), hide_index=True, width="stretch")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("通道班次目标")
-    st.caption("“年均”指2025—2027年三年平均：每年按年目标考核，三年合计按3倍考核。")
-    st.dataframe(tables.route_targets_table(plan), hide_index=True, width="stretch")
-with right:
-    st.subheader(f"船舶更新目标（{plan.last_year}年底前）")
-    st.dataframe(tables.fleet_targets_table(plan), hide_index=True, width="stretch")
+parts = [part for part in ("routes", "fleet") if getattr(plan, part)]
+for part, column in zip(parts, st.columns(len(parts)) if parts else ()):
+    with column:
+        if part == "routes":
+            st.subheader("通道班次目标")
+            st.caption(tables.route_rule(plan))
+            st.dataframe(tables.route_targets_table(plan), hide_index=True, width="stretch")
+        else:
+            st.subheader(f"船舶更新目标（{plan.last_year}年底前）")
+            st.dataframe(tables.fleet_targets_table(plan), hide_index=True, width="stretch")
 
-st.header("重点任务清单（附件2）")
+st.header(f"重点任务清单（{plan.task_list}）")
 for group in plan.groups:
     st.subheader(f"{group.label}{group.name}")
     st.table(tables.task_table(plan, group.no).set_index("序号"))
@@ -34,9 +37,11 @@ st.table(tables.light_rules_table(plan).set_index("目标类型"))
 st.header("责任部门")
 st.dataframe(tables.department_table(plan), hide_index=True, width="stretch")
 
-st.header("其他量化目标（正文）")
-st.dataframe(tables.goal_targets_table(plan), hide_index=True, width="stretch")
+if plan.goals:
+    st.header("其他量化目标（正文）")
+    st.dataframe(tables.goal_targets_table(plan), hide_index=True, width="stretch")
 
-st.header("正文与附件的差异")
-st.caption("附件2为任务清单的依据；正文的分工一并列出，供会议核对。")
-st.table(tables.discrepancy_table(plan).set_index("差异"))
+if plan.discrepancies:
+    st.header("正文与附件的差异")
+    st.caption(f"{plan.task_list}为任务清单的依据；正文的分工一并列出，供会议核对。")
+    st.table(tables.discrepancy_table(plan).set_index("差异"))

@@ -3,18 +3,15 @@
 import streamlit as st
 
 from ui import context, render
-from yzlogi import charts, views
+from yzlogi import charts, tables, views
 
 view = context.require()
 status, plan = view.status, view.plan
 
 st.title("通道班次")
-st.caption(
-    "目标为“年均开行”：每年按年目标考核，三年合计按年目标的3倍考核。"
-    f"数据截至 {view.as_of.label}。"
-)
+st.caption(f"{tables.route_rule(plan)}数据截至 {view.as_of.label}。")
 render.alerts(status, "route", f"{status.current_year}年通道班次")
-render.table(views.route_summary(status), light_columns=("灯", "三年灯"))
+render.table(views.route_summary(status), light_columns=views.route_light_columns(status))
 
 years = [y for y in plan.years if y <= status.current_year]
 year = st.segmented_control("年度", years, default=status.current_year, format_func=lambda y: f"{y}年",

@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from ui import urlstate
+from ui import shell, urlstate
 from ui.nav import PAGES
 from yzlogi import meeting
 
@@ -58,7 +58,7 @@ def mode_switch() -> None:
     st.sidebar.toggle(
         "会议模式",
         key=ON_KEY,
-        help="大字号、隐藏侧边栏，按 总览 → 年度指标 → 通道班次 → 船舶更新 → 部门任务 自动翻页。",
+        help="大字号、隐藏侧边栏，按 " + " → ".join(_TITLES[v] for v in meeting.views_for(shell.plan())) + " 自动翻页。",
     )
     urlstate.mirror(MODE_KEY, MEETING if is_on() else None)
 
@@ -77,7 +77,7 @@ def _walk(current: str, seconds: int) -> meeting.Walk:
     now = clock()
     walk = st.session_state.get(WALK_KEY)
     if walk is None:
-        walk = meeting.Walk(current, started=now, seconds=seconds)
+        walk = meeting.Walk(current, started=now, seconds=seconds, views=meeting.views_for(shell.plan()))
     if walk.view != current:
         walk = walk.show(current, now)
     if walk.seconds != seconds:
@@ -129,7 +129,7 @@ def _countdown() -> None:
     if walk.due(now):
         st.session_state[WALK_KEY] = walk.advance(now)
         _go(st.session_state[WALK_KEY].view)
-    upcoming = _TITLES[meeting.step(walk.view)]
+    upcoming = _TITLES[walk.upcoming()]
     if walk.paused:
         st.markdown(f"**已暂停**　下一页：{upcoming}")
     else:

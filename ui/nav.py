@@ -1,4 +1,4 @@
-"""The pages of the dashboard, in menu order. app.py registers exactly these."""
+"""The pages of the dashboard, in menu order. app.py registers those of the plan's parts (pages_for)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,14 @@ PLAN = PageSpec("pages/plan.py", "计划总览", ":material/menu_book:", "plan")
 DATA = PageSpec("pages/data.py", "数据管理", ":material/upload_file:", "data")
 
 PAGES: tuple[PageSpec, ...] = (OVERVIEW, INDICATORS, ROUTES, FLEET, TASKS, DEPARTMENT, PLAN, DATA)
+
+
+def pages_for(plan) -> tuple[PageSpec, ...]:
+    """The pages of the parts a plan has: no routes → no 通道班次, no fleet → no 船舶更新."""
+    absent = {ROUTES} if not plan.routes else set()
+    if not plan.fleet:
+        absent.add(FLEET)
+    return tuple(spec for spec in PAGES if spec not in absent)
 
 
 def page_name(address: str) -> str:

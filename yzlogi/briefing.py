@@ -67,12 +67,13 @@ def version_text(snapshot: Snapshot) -> str:
 SAMPLE_NOTICE = "示例数据：本文件由随系统附带的虚构示例数据生成，仅供演示，不代表实际进度。"
 
 
-def legend() -> str:
+def legend(plan: Plan) -> str:
     """How the lights are written and what a task's light means (design: status rules)."""
     marks = "、".join(views.light_text(key) for key in levels.ORDER)
     tasks = "，".join(f"{name}为{levels.label(key)}" for name, key in TASK_STATUS_LEVELS.items())
+    parts = "、".join(["指标"] + (["线路"] if plan.routes else []) + (["船舶"] if plan.fleet else []))
     return (f"灯号：{marks}（灰：未报送或待报送）。任务：{TASK_DONE}为{levels.label(levels.GREEN)}，{tasks}；"
-            "指标、线路、船舶按序时进度计算，依据见“说明”列。")
+            f"{parts}按序时进度计算，依据见“说明”列。")
 
 
 # --- the 推进情况汇总表 -------------------------------------------------------------

@@ -57,6 +57,7 @@ class _Document(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.header_text = header_text
         self.footer_text = footer_text
+        self.sections = 0  # headings are numbered 一、二、… in the order the plan's parts come
         self.add_font(FONT, "", str(font.regular.path), collection_font_number=font.regular.index)
         self.add_font(FONT, "B", str(font.bold.path), collection_font_number=font.bold.index)
         self.set_margins(MARGIN, 20, MARGIN)
@@ -83,12 +84,17 @@ class _Document(FPDF):
 # --- blocks --------------------------------------------------------------------------
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
 def _heading(pdf: _Document, text: str) -> None:
+    """A numbered section heading: 一、…, the number following the sections shown before it."""
     if pdf.will_page_break(30):  # keep a heading with the start of what follows it
         pdf.add_page()
+    pdf.sections += 1
     pdf.ln(3)
     pdf.set_font(FONT, "B", HEADING_PT)
-    pdf.multi_cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, f"{NUMERALS[pdf.sections - 1]}、{text}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
     pdf.set_font(FONT, "", BODY_PT)
 
@@ -154,11 +160,11 @@ def _cover(pdf: _Document, snapshot: Snapshot, plan: Plan) -> None:
         for key in levels.ORDER:
             row.cell(f"{views.light_text(key)}灯　{counts[key]} 项", style=_light_style(key))
     pdf.ln(1)
-    _paragraph(pdf, briefing.legend(), size=SMALL_PT, colour=MUTED)
+    _paragraph(pdf, briefing.legend(snapshot.plan), size=SMALL_PT, colour=MUTED)
 
 
 def _exceptions(pdf: _Document, snapshot: Snapshot) -> None:
-    _heading(pdf, "一、需要关注：红灯、黄灯")
+    _heading(pdf, "需要关注：红灯、黄灯")
     frame = views.exceptions_table(snapshot.status)
     if frame.empty:
         _paragraph(pdf, "没有红灯或黄灯事项。")
@@ -167,7 +173,7 @@ def _exceptions(pdf: _Document, snapshot: Snapshot) -> None:
 
 
 def _indicators(pdf: _Document, snapshot: Snapshot) -> None:
-    _heading(pdf, f"二、主要指标（{snapshot.status.current_year}年）")
+    _heading(pdf, f"主要指标（{snapshot.status.current_year}年）")
     frame = briefing.indicator_table(snapshot.status)
     frame = frame[["序号", "主要指标", "目标", "完成值", "序时进度", "灯", "说明"]]
     _table(pdf, frame, (7, 26, 22, 26, 24, 10, 65), size=8.5)
@@ -176,9 +182,9 @@ def _indicators(pdf: _Document, snapshot: Snapshot) -> None:
 def _routes(pdf: _Document, snapshot: Snapshot, plan: Plan, font: CjkFont) -> None:
     status = snapshot.status
     year = status.current_year
-    _heading(pdf, f"三、通道班次（{year}年）")
+    _heading(pdf, f"通道班次（{year}年）")
     summary = briefing.route_table(status)
-    columns = ["线路", "年目标", f"{year}年累计", "序时进度", "灯", "全年预计", "剩余每月需开行", "三年累计", "三年灯"]
+    columns = list(views.route_glance(status).columns)
     _table(pdf, summary[columns], (20, 14, 16, 14, 11, 14, 18, 14, 11), size=8.5)
     for item in status.routes:
         chart = charts.pace_chart(views.route_pace(status, plan, item.route, year),
@@ -194,7 +200,7 @@ def _routes(pdf: _Document, snapshot: Snapshot, plan: Plan, font: CjkFont) -> No
 
 def _fleet(pdf: _Document, snapshot: Snapshot, plan: Plan, font: CjkFont) -> None:
     status = snapshot.status
-    _heading(pdf, f"四、船舶更新（{plan.last_year}年底前完成）")
+    _heading(pdf, f"船舶更新（{plan.last_year}年底前完成）")
     _table(pdf, views.fleet_table(status), (30, 13, 10, 9, 9, 14, 10, 55), size=8.5)
     chart = charts.fleet_chart(views.fleet_frame(status), "各类别进展（竖线：目标；虚线：序时进度）", height=200)
     if pdf.will_page_break(75):
@@ -203,7 +209,7 @@ def _fleet(pdf: _Document, snapshot: Snapshot, plan: Plan, font: CjkFont) -> Non
 
 
 def _digest(pdf: _Document, snapshot: Snapshot) -> None:
-    _heading(pdf, "五、自上次更新以来")
+    _heading(pdf, "自上次更新以来")
     previous = snapshot.previous
     _paragraph(pdf, (f"版本 v{snapshot.version.id} 与上一版本 v{previous.id} 的比较（按 {snapshot.as_of.label} 计算灯号）"
                      if previous else "这是第一个版本。"), size=SMALL_PT, colour=MUTED)
@@ -236,7 +242,9 @@ def render(snapshot: Snapshot, plan: Plan) -> bytes:
     _cover(pdf, snapshot, plan)
     _exceptions(pdf, snapshot)
     _indicators(pdf, snapshot)
-    _routes(pdf, snapshot, plan, font)
-    _fleet(pdf, snapshot, plan, font)
+    if plan.routes:
+        _routes(pdf, snapshot, plan, font)
+    if plan.fleet:
+        _fleet(pdf, snapshot, plan, font)
     _digest(pdf, snapshot)
     return bytes(pdf.output())

@@ -33,7 +33,7 @@ from yzlogi.template import BORDER, HEADER_ALIGNMENT, OPTIONAL_FILL, OPTIONAL_FO
 
 TASKS_SHEET = "推进情况汇总表"
 INDICATORS_SHEET = "主要指标"
-ROUTES_SHEET = "通道班次与船舶更新"
+ROUTES_SHEET = "通道班次与船舶更新"  # the name when the plan has both; see routes_sheet_name
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -152,7 +152,7 @@ def fit_row(ws: Worksheet, row: int, cells: Sequence[tuple[object, float]]) -> N
 def _heading(ws: Worksheet, snapshot: Snapshot, title: str, width: int, widths: Sequence[float]) -> None:
     """Title, then as-of month, version and legend, each merged across the table."""
     put(ws, TITLE_ROW, 1, title, font=TITLE_FONT, alignment=INFO_ALIGNMENT, border=False)
-    info = f"{briefing.as_of_text(snapshot)}　{briefing.version_text(snapshot)}\n{briefing.legend()}"
+    info = f"{briefing.as_of_text(snapshot)}　{briefing.version_text(snapshot)}\n{briefing.legend(snapshot.plan)}"
     if snapshot.version.sample:
         info = f"{briefing.SAMPLE_NOTICE}\n{info}"
     put(ws, INFO_ROW, 1, info, font=SAMPLE_FONT if snapshot.version.sample else INFO_FONT,
@@ -265,20 +265,32 @@ def _auto_widths(frames: Sequence[pd.DataFrame], least: float = 7, most: float =
     return widths
 
 
-def add_routes_sheet(wb: Workbook, snapshot: Snapshot, plan: Plan) -> Worksheet:
+def routes_sheet_name(plan: Plan) -> str | None:
+    """通道班次与船舶更新, or the part the plan has, or None for a plan with neither."""
+    parts = [name for name, present in (("通道班次", plan.routes), ("船舶更新", plan.fleet)) if present]
+    return "与".join(parts) or None
+
+
+def add_routes_sheet(wb: Workbook, snapshot: Snapshot, plan: Plan) -> Worksheet | None:
     """通道班次与船舶更新: routes (as-of year and three years), new lines, fleet, the ship register."""
     status = snapshot.status
+    count = len(plan.years)
     sections = [
-        (f"一、通道班次（{status.current_year}年，年均目标按年考核，三年合计按3倍考核）", briefing.route_table(status)),
-        ("二、新增线路", views.new_lines_table(status)),
-        (f"三、船舶更新（{plan.last_year}年底前完成）", views.fleet_table(status)),
-        ("四、船舶名册（状态为截至所选月份）", views.ships_table(status)),
+        (f"通道班次（{status.current_year}年，年均目标按年考核，{plan.span}合计按{count}倍考核）", briefing.route_table(status)),
+        ("新增线路", views.new_lines_table(status)),
+        (f"船舶更新（{plan.last_year}年底前完成）", views.fleet_table(status)),
+        ("船舶名册（状态为截至所选月份）", views.ships_table(status)),
     ]
-    sections = [(title, frame) for title, frame in sections if not frame.empty]
+    numbers = "一二三四"
+    sections = [(f"{numbers[i]}、{title}", frame)
+                for i, (title, frame) in enumerate((t, f) for t, f in sections if not f.empty)]
     widths = _auto_widths([frame for _, frame in sections])
-    ws = wb.create_sheet(ROUTES_SHEET)
+    name = routes_sheet_name(plan)
+    if name is None or not sections:
+        return None
+    ws = wb.create_sheet(name)
     _set_widths(ws, widths)
-    _heading(ws, snapshot, f"{plan.title}通道班次与船舶更新情况", len(widths), widths)
+    _heading(ws, snapshot, f"{plan.title}{name}情况", len(widths), widths)
     row = HEADER_ROW
     for title, frame in sections:
         put(ws, row, 1, title, font=SECTION_FONT, border=False, alignment=Alignment(vertical="bottom"))

@@ -16,6 +16,7 @@ from yzlogi.errors import YzlogiError
 EXIT_USAGE = 2
 EXIT_REFUSED = 1
 EXIT_INTERNAL = 70
+PLAN_FREE = ("passcode",)  # commands that do not read the plan
 
 
 class _Parser(argparse.ArgumentParser):
@@ -366,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command not in PLAN_FREE:
+            # The plan file is checked before anything else: a broken one stops the command, the folder untouched.
+            from yzlogi.plan import load_plan
+
+            load_plan()
         return args.func(args)
     except YzlogiError as exc:
         print(str(exc), file=sys.stderr)

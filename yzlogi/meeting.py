@@ -7,20 +7,32 @@ UI (ui/meeting.py) keeps a Walk in the session and asks it each second.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-# The views a meeting steps through, in order (issue: 总览 → 年度指标 → 通道班次
-# → 船舶更新 → 部门任务), by their url paths.
+if TYPE_CHECKING:
+    from yzlogi.plan import Plan
+
+# The views a meeting steps through, in order (总览 → 年度指标 → 通道班次 → 船舶更新
+# → 部门任务), by their url paths; a plan without routes or fleet skips their view.
 VIEWS: tuple[str, ...] = ("overview", "indicators", "routes", "fleet", "tasks")
 DEFAULT_SECONDS = 30
 MIN_SECONDS = 5
 MAX_SECONDS = 600
 
 
-def step(current: str, by: int = 1) -> str:
+def views_for(plan: Plan) -> tuple[str, ...]:
+    """The walk for a plan: the views of the parts it has."""
+    absent = {"routes"} if not plan.routes else set()
+    if not plan.fleet:
+        absent.add("fleet")
+    return tuple(view for view in VIEWS if view not in absent)
+
+
+def step(current: str, by: int = 1, views: tuple[str, ...] = VIEWS) -> str:
     """The view `by` steps after `current`, wrapping around; the first view for any other page."""
-    if current not in VIEWS:
-        return VIEWS[0]
-    return VIEWS[(VIEWS.index(current) + by) % len(VIEWS)]
+    if current not in views:
+        return views[0]
+    return views[(views.index(current) + by) % len(views)]
 
 
 def clamp_seconds(seconds: int | float | None) -> int:
@@ -39,6 +51,7 @@ class Walk:
     seconds: int = DEFAULT_SECONDS
     paused: bool = False
     left_when_paused: float = 0.0  # seconds that were left when the walk was paused
+    views: tuple[str, ...] = VIEWS  # the views walked through (views_for the plan)
 
     def remaining(self, now: float) -> float:
         """Seconds until the next view (frozen while paused)."""
@@ -54,7 +67,10 @@ class Walk:
         return replace(self, view=view, started=now, left_when_paused=float(self.seconds))
 
     def advance(self, now: float, by: int = 1) -> Walk:
-        return self.show(step(self.view, by), now)
+        return self.show(step(self.view, by, self.views), now)
+
+    def upcoming(self) -> str:
+        return step(self.view, 1, self.views)
 
     def pause(self, now: float) -> Walk:
         if self.paused:

@@ -703,7 +703,8 @@ def _version(con, version_id: object) -> Version:
 
 
 def _check_schema_version(stored: str | None) -> None:
-    if stored is not None and stored != str(SCHEMA_VERSION):
+    """A store this program can open: its own layout, or an earlier one it brings up to date."""
+    if stored is not None and stored != str(SCHEMA_VERSION) and stored not in MIGRATES_FROM:
         raise StoreUnavailable(
             f"数据文件的格式版本为 {stored}，本程序只支持 {SCHEMA_VERSION}：请使用与数据文件相符的程序版本。"
         )

@@ -100,9 +100,8 @@ def fillable_indicators(plan: Plan) -> tuple[int, ...]:
 
 
 def coordinator(plan: Plan) -> str:
-    """The unit that collects the departments' returns: the one leading most tasks
-    (design: «usually 区交通运输委»)."""
-    return max(plan.departments, key=lambda d: len(plan.tasks_led_by(d.name))).name
+    """The unit that collects the departments' returns (plan: coordinator; design: «usually 区交通运输委»)."""
+    return plan.office
 
 
 def column_list(plan: Plan, sheet: Sheet, column: Column) -> tuple[str, tuple[object, ...]] | None:

@@ -184,29 +184,46 @@ def goals_table(status: Status) -> pd.DataFrame:
 
 
 def registers_table(status: Status, data: VersionData, months: int = 12) -> pd.DataFrame:
-    """The registers' counts beside the reported values of indicators 7 and 8,
-    for the last `months` months up to as-of, newest first."""
+    """Each register's count beside the reported value of the indicator the plan checks it against,
+    for the last `months` months up to as-of, newest first (empty when the plan has no register)."""
+    from yzlogi.plan.check import REGISTERS
+
+    plan = status.plan
+    checked = [i for i in plan.indicators if i.register]
     frame = data.indicators
+    numbers = {i.no for i in checked}
     reported = {
         (int(no), month): value
         for no, month, value in zip(frame["indicator_no"], frame["month"], frame["value"])
-        if no in (7, 8)
+        if no in numbers
     }
+    columns = ["月份"]
+    for indicator in checked:
+        columns += [f"指标{indicator.no} 填报值", f"{REGISTERS[indicator.register]}（名册）"]
+        if indicator.register == "forwarders":
+            columns.append("其中全球知名")
     rows = []
     for item in sorted(status.registers, key=lambda r: r.month, reverse=True)[:months]:
         month = str(item.month)
-        rows.append(
-            {
-                "月份": item.month.label,
-                "指标7 填报值": number(reported.get((7, month))),
-                "海外分拨仓（名册）": number(item.warehouses),
-                "指标8 填报值": number(reported.get((8, month))),
-                "货代备案企业（名册）": number(item.forwarders),
-                "其中全球知名": number(item.global_forwarders),
-            }
-        )
-    return pd.DataFrame(rows, columns=["月份", "指标7 填报值", "海外分拨仓（名册）", "指标8 填报值",
-                                       "货代备案企业（名册）", "其中全球知名"])
+        row = {"月份": item.month.label}
+        for indicator in checked:
+            row[f"指标{indicator.no} 填报值"] = number(reported.get((indicator.no, month)))
+            row[f"{REGISTERS[indicator.register]}（名册）"] = number(getattr(item, indicator.register))
+            if indicator.register == "forwarders":
+                row["其中全球知名"] = number(item.global_forwarders)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def registers_caption(plan: Plan) -> tuple[str, str]:
+    """(header, caption) of the registers section: which register stands beside which indicator."""
+    from yzlogi.plan.check import REGISTERS
+
+    checked = [i for i in plan.indicators if i.register]
+    numbers = "、".join(str(i.no) for i in checked)
+    names = "、".join(REGISTERS[i.register] for i in checked)
+    return (f"名册对照（指标{numbers}）",
+            f"近12个月：按{names}名册的日期统计的个数，与“指标进展”中指标{numbers}的填报值对照。")
 
 
 # --- 通道班次 -------------------------------------------------------------------
@@ -257,9 +274,15 @@ def route_years_table(item: RouteStatus) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def span(status: Status) -> str:
+    """The plan's length in words (三年), for the route totals' column names."""
+    return status.plan.span
+
+
 def route_summary(status: Status) -> pd.DataFrame:
-    """The three routes in the as-of year and over the three years (年均 × 3)."""
+    """The routes in the as-of year and over the plan's years (年均 × the years)."""
     rows = []
+    total = span(status)
     for item in status.routes:
         year = item.year(status.current_year)
         rows.append(
@@ -271,13 +294,25 @@ def route_summary(status: Status) -> pd.DataFrame:
                 "灯": light_text(year.light),
                 "全年预计": number(year.projected_year_end, digits=0),
                 "剩余每月需开行": number(_ceil(year.required_monthly)),
-                "三年目标": number(item.three_year_target),
-                "三年累计": number(item.cumulative),
-                "三年目标剩余每月需开行": number(_ceil(item.required_monthly_3y)),
-                "三年灯": light_text(item.light_3y),
+                f"{total}目标": number(item.three_year_target),
+                f"{total}累计": number(item.cumulative),
+                f"{total}目标剩余每月需开行": number(_ceil(item.required_monthly_3y)),
+                f"{total}灯": light_text(item.light_3y),
             }
         )
     return pd.DataFrame(rows)
+
+
+def route_glance(status: Status) -> pd.DataFrame:
+    """The routes at a glance (总览, the PDF briefing): the year and the plan-long total."""
+    total = span(status)
+    columns = ["线路", "年目标", f"{status.current_year}年累计", "序时进度", "灯", "全年预计", "剩余每月需开行",
+               f"{total}累计", f"{total}灯"]
+    return route_summary(status)[columns] if status.routes else pd.DataFrame(columns=columns)
+
+
+def route_light_columns(status: Status) -> tuple[str, str]:
+    return "灯", f"{span(status)}灯"
 
 
 def new_lines_table(status: Status) -> pd.DataFrame:

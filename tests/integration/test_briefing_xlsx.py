@@ -54,7 +54,8 @@ def test_workbook_has_the_three_sheets_each_titled_with_plan_month_and_version(b
         info = ws["A2"].value.split("\n")
         assert info[0] == briefing.SAMPLE_NOTICE
         assert info[1] == f"数据截至 2026年10月　数据版本 v1（{version.committed_at:%Y-%m-%d %H:%M} 导入）（示例数据）"
-        assert info[2] == briefing.legend()
+        assert info[2] == briefing.legend(plan)
+        assert info[2].endswith("指标、线路、船舶按序时进度计算，依据见“说明”列。")
 
 
 def test_task_sheet_lists_the_16_tasks_with_their_units_latest_reports_and_lights(book):

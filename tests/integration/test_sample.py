@@ -16,6 +16,7 @@ from yzlogi.config import SAMPLE_WORKBOOK
 from yzlogi.months import Month, month_range
 from yzlogi.plan import load_plan
 from yzlogi.sample import write_sample
+from yzlogi.sample_file import plan_digest_of
 from yzlogi.schema import WORKBOOK
 from yzlogi.template import FIRST_DATA_ROW, HEADER_ROW, TITLE_ROW
 
@@ -63,6 +64,8 @@ def test_the_committed_sample_is_what_the_generator_writes_now(sample):
     committed = load_workbook(SAMPLE_WORKBOOK)
     assert committed.sheetnames == sample.sheetnames
     assert values(committed) == values(sample), "data/sample 已过期：请运行 python -m yzlogi sample"
+    # It is marked with the plan it was made for: a fresh folder commits it only under that plan.
+    assert plan_digest_of(SAMPLE_WORKBOOK.read_bytes()) == PLAN.digest, "data/sample 已过期：请运行 python -m yzlogi sample"
 
 
 def test_the_sample_has_fixed_timestamps(sample):

@@ -1,5 +1,6 @@
 """Loading and checking the plan file: target texts parse; a broken file names its fault."""
 
+import re
 import shutil
 
 import pytest
@@ -99,3 +100,129 @@ def test_an_alias_claimed_by_two_departments_is_named(tmp_path):
     path = _broken_copy(tmp_path, 'aliases = ["财政局",', 'aliases = ["财政局", "商务委",')
     with pytest.raises(PlanError, match="部门别名“商务委”同时指向"):
         load_plan(path)
+
+
+# --- faults are named by their line (issue 12) -------------------------------------------
+
+
+def _line_of(path, text: str) -> int:
+    return next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if row == text)
+
+
+def test_a_fault_names_the_line_it_is_on(tmp_path):
+    path = _broken_copy(tmp_path, 'responsible = ["区经济信息委", "区商务委", "各管委会"]',
+                        'responsible = ["区经济信息委", "区商务局", "各管委会"]')
+    line = _line_of(path, 'responsible = ["区经济信息委", "区商务局", "各管委会"]')
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    assert f"第{line}行：任务3的责任单位“区商务局”不在部门名单中；您是否要找：区商务委？" in str(raised.value)
+
+
+def test_every_fault_is_listed_with_its_line_not_only_the_first(tmp_path):
+    path = _broken_copy(tmp_path, 'lead = ["区司法局"]', "lead = []")
+    text = path.read_text(encoding="utf-8").replace("green_ratio = 1.00", "green_ratio = 0.5", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    message = str(raised.value)
+    assert message.startswith(f"计划数据文件 {path} 有误：")
+    line = _line_of(path, "yellow_ratio = 0.90       # ≥ 0.90 → 黄, below → 红")
+    assert f"第{line}行：阈值应满足 0 < yellow_ratio ≤ green_ratio" in message
+    assert f"第{_line_of(path, 'lead = []')}行：任务12没有牵头单位" in message
+
+
+def test_a_missing_field_names_its_table_and_line(tmp_path):
+    path = _broken_copy(tmp_path, 'annual_target = 300\n', "")
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    header = [n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if row == "[[routes]]"][1]
+    assert str(raised.value).endswith(f"第{header}行：字段 annual_target 缺失（应为整数）")
+
+
+def test_a_wrongly_typed_field_names_its_own_line(tmp_path):
+    path = _broken_copy(tmp_path, "first_year = 2025", 'first_year = "2025"')
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    line = _line_of(path, 'first_year = "2025"')
+    assert str(raised.value).endswith(f"第{line}行：字段 first_year 应为整数")
+
+
+def test_a_toml_syntax_error_names_its_line_in_chinese(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text('[plan]\ntitle = "x"\nshort_title = 渝中\n', encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    assert str(raised.value) == (f"计划数据文件 {path} 格式错误：第3行第15列附近不符合 TOML 写法"
+                                 "（如缺少引号、括号或逗号，或同一项写了两次）")
+
+
+@pytest.mark.parametrize(
+    "old, new, fault",
+    [
+        ('register = "warehouses"', 'register = "warehouse"', "指标7的名册“warehouse”未定义"),
+        ('register = "forwarders"', 'register = "warehouses"', "名册“海外分拨仓”同时对照指标7和指标8"),
+        ('coordinator = "区交通运输委"', 'coordinator = "区交通局"', "计划的汇总单位（coordinator）“区交通局”不在部门名单中"),
+        ('task = 16\n', 'task = 17\n', "船舶类别“LNG动力船舶更新”关联的任务17不存在"),
+        ('lead = ["区商务委"]\n\n[[goals]]\nkey = "global_forwarders"', 'lead = []\n\n[[goals]]\nkey = "global_forwarders"',
+         "其他目标“与东盟国家贸易额占比增长”没有牵头单位"),
+    ],
+)
+def test_plan_facts_that_name_something_unknown_are_refused(tmp_path, old, new, fault):
+    with pytest.raises(PlanError, match=fault):
+        load_plan(_broken_copy(tmp_path, old, new))
+
+
+@pytest.mark.parametrize(
+    "milestones, fault",
+    [
+        ("[{ year = 2027, value = 3 }]", "年度分解年份 [2027] 应在 2025—2026 年之间（2027年即为最终目标）"),
+        ("[{ year = 2025, value = 3 }, { year = 2026, value = 2 }]", "年度分解应逐年不减，且不超过目标 4"),
+        ("[{ year = 2026, value = 1 }, { year = 2025, value = 2 }]", "年度分解年份应各不相同、从早到晚排列"),
+    ],
+)
+def test_milestones_must_lead_to_the_target_year_by_year(tmp_path, milestones, fault):
+    path = _broken_copy(tmp_path, "task = 16\n", f"task = 16\nmilestones = {milestones}\n")
+    with pytest.raises(PlanError, match=re.escape(f"船舶类别“LNG动力船舶更新”的{fault}")):
+        load_plan(path)
+
+
+def test_a_malformed_milestone_names_its_line(tmp_path):
+    path = _broken_copy(tmp_path, "task = 16\n", "task = 16\nmilestones = [{ year = 2025 }]\n")
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    line = _line_of(path, "milestones = [{ year = 2025 }]")
+    assert str(raised.value).endswith(f"第{line}行：字段 milestones 应为每年一项的列表，如 [{{ year = 2025, value = 1 }}]")
+
+
+def test_the_plan_file_is_chosen_by_the_yzlogi_plan_setting(tmp_path, monkeypatch):
+    from plan_files import SECOND_PLAN
+
+    monkeypatch.setenv("YZLOGI_PLAN", str(SECOND_PLAN))
+    assert load_plan().title == "示例市现代物流与供应链提升行动计划（2026—2028年）"
+    monkeypatch.setenv("YZLOGI_PLAN", str(tmp_path / "没有.toml"))
+    with pytest.raises(PlanError, match="找不到计划数据文件 .*没有.toml（可用环境变量 YZLOGI_PLAN 指定）"):
+        load_plan()
+
+
+def test_the_command_line_stops_on_a_broken_plan_with_its_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = _broken_copy(tmp_path, 'lead = ["区司法局"]', "lead = []")
+    env = {**os.environ, "YZLOGI_PLAN": str(path), "YZLOGI_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-m", "yzlogi", "status"], cwd=Path(__file__).resolve().parents[2],
+                            env=env, capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 1
+    assert result.stderr == f"计划数据文件 {path} 有误：第{_line_of(path, 'lead = []')}行：任务12没有牵头单位\n"
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_plan_digest_ignores_comments_and_layout_but_not_content(tmp_path):
+    plan = load_plan()
+    path = tmp_path / "plan.toml"
+    path.write_text("# 注释\n" + plan_path().read_text(encoding="utf-8").replace("\n\n", "\n\n\n"), encoding="utf-8")
+    assert load_plan(path).digest == plan.digest
+    changed = _broken_copy(tmp_path, "green_ratio = 1.00", "green_ratio = 1.05")
+    assert load_plan(changed).digest != plan.digest

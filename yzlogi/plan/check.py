@@ -51,6 +51,9 @@ def check_plan(plan: Plan) -> list[Problem]:
         if len(set(units)) != len(units):
             add(f"{owner}的{role}有重复", section, index, key)
 
+    if plan.coordinator:
+        check_units("计划", "汇总单位（coordinator）", (plan.coordinator,), "plan", None, "coordinator")
+
     years = set(plan.years)
     route_targets = {r.name: r.annual_target for r in plan.routes}
     nos = [i.no for i in plan.indicators]

@@ -234,7 +234,7 @@ class _Builder:
                 issued=meta.text("issued"), issuer=meta.text("issuer"),
                 first_year=meta.integer("first_year"), last_year=meta.integer("last_year"),
             )
-            for key in ("indicator_list", "task_list"):
+            for key in ("coordinator", "indicator_list", "task_list"):
                 if key in meta.item:
                     head[key] = meta.text(key)
             thresholds = Thresholds(th.number("green_ratio"), th.number("yellow_ratio"),

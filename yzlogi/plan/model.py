@@ -206,6 +206,7 @@ class Plan:
     goals: tuple[Goal, ...]
     discrepancies: tuple[Discrepancy, ...]
     whole_units: tuple[str, ...] = ()  # units counted in whole items (艘, 家, 个): 序时进度 rounds down
+    coordinator: str = ""  # the unit that collects the returns (the 专班 office); "" → the one leading most tasks
     indicator_list: str = "主要指标表"  # how the plan names its table of key indicators (附件1)
     task_list: str = "重点任务清单"  # and its list of key tasks (附件2)
     # The plan file's text as loaded, so a version can keep the plan it was judged under.
@@ -241,9 +242,23 @@ class Plan:
         return self.deadline - self.start + 1
 
     @property
+    def span(self) -> str:
+        """The plan's length in words: 三年 (the route totals are 年均 × the years)."""
+        count = len(self.years)
+        words = "零一两三四五六七八九十"
+        return (words[count] if count <= 10 else str(count)) + "年"
+
+    @property
     def period(self) -> str:
         """The plan's years as written in titles: 2025—2027年."""
         return f"{self.first_year}—{self.last_year}年"
+
+    @property
+    def office(self) -> str:
+        """The unit that collects the member units' returns: the plan's coordinator, else the one leading most tasks."""
+        if self.coordinator:
+            return self.coordinator
+        return max(self.departments, key=lambda d: len(self.tasks_led_by(d.name))).name
 
     # --- identity --------------------------------------------------------------
 
@@ -361,6 +376,7 @@ class Plan:
             "document_no": self.document_no,
             "issued": self.issued,
             "issuer": self.issuer,
+            "coordinator": self.office,
             "indicator_list": self.indicator_list,
             "task_list": self.task_list,
             "years": list(self.years),

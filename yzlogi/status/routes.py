@@ -186,7 +186,7 @@ def _route_totals(plan: Plan, name: str, target: int, by_month: dict[Month, int]
         ratio, light = None, no_data(as_of)
     else:
         ratio, light = ratio_light(
-            expected, cumulative, plan.thresholds, prefix=f"三年累计目标 {total_target}，",
+            expected, cumulative, plan.thresholds, prefix=f"{plan.span}累计目标 {total_target}，",
             expected_note=f"（{elapsed}/{plan.months}个月）",
         )
     return RouteStatus(

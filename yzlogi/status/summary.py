@@ -8,7 +8,7 @@ its one line of why and who answers for it), and the JSON of `status --json`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from yzlogi.levels import RED, YELLOW, count, sort_key
 from yzlogi.model import Version, VersionData
@@ -69,6 +69,7 @@ class Status:
     tasks: tuple[TaskStatus, ...]
     goals: tuple[GoalStatus, ...]
     registers: tuple[RegisterMonth, ...]
+    plan: Plan = field(repr=False, compare=False, default=None)  # the plan that judged it
 
     @property
     def sample(self) -> bool:
@@ -204,4 +205,5 @@ def compute_status(plan: Plan, data: VersionData, as_of: Month) -> Status:
         tasks=tasks_status(plan, records(data.tasks), as_of),
         goals=goals_status(plan, records(data.goals), as_of),
         registers=registers,
+        plan=plan,
     )
