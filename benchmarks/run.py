@@ -39,7 +39,7 @@ from yzlogi import config  # noqa: E402
 from yzlogi.model import InputFile  # noqa: E402
 from yzlogi.plan import load_plan  # noqa: E402
 from yzlogi.store import Store  # noqa: E402
-from yzlogi.template import workbook_bytes  # noqa: E402
+from yzlogi.template import template_stamp, workbook_bytes  # noqa: E402
 
 GOALS = {"R1": 2.5, "R2": 3.0, "R3": 1.3}
 SCALES = (1, 4, 16)
@@ -90,7 +90,7 @@ class Bench:
             rows = workbooks.full_rows(self.plan, scale)
             book = workbooks.build_workbook(self.plan, rows)
             path = self.work / f"full-{scale}x.xlsx"
-            path.write_bytes(workbook_bytes(book, workbooks.TEMPLATE_STAMP))
+            path.write_bytes(workbook_bytes(book, template_stamp(self.plan)))
             self.full[scale], self.rows[scale] = path, workbooks.row_count(rows)
             if scale == 1:
                 self.full_book = book
@@ -98,7 +98,7 @@ class Bench:
         workbooks.write_bad_workbook(self.bad, self.plan, BAD_ROWS, workbooks.full_rows(self.plan, 1))
         # Further uploads of the full workbook's content, each its own version.
         self.uploads = []
-        for number, data in enumerate(workbooks.variants(self.full_book, max(VERSION_COUNTS) + 8 * self.cold_rounds)):
+        for number, data in enumerate(workbooks.variants(self.full_book, max(VERSION_COUNTS) + 8 * self.cold_rounds, self.plan)):
             path = self.work / "uploads" / f"upload-{number:03d}.xlsx"
             path.parent.mkdir(exist_ok=True)
             path.write_bytes(data)

@@ -3,8 +3,8 @@
 The bundled file (data/sample/示例进度.xlsx) records the digest of the plan it was
 made for in its document properties. An installation tracking that plan commits
 the bundled bytes; one tracking any other plan gets a sample made from its own plan
-file there and then (yzlogi.sample), so a new installation of any plan opens on a
-full dashboard. Only the fast path is here: making a sample needs openpyxl.
+file there and then (yzlogi.sample.sample_file), so a new installation of any plan
+opens on a full dashboard. Only the fast path is here: making a sample needs openpyxl.
 """
 
 from __future__ import annotations
@@ -32,18 +32,12 @@ def plan_digest_of(data: bytes) -> str | None:
     return found.group(1) if found else None
 
 
-def sample_for(plan: Plan, bundled: Path | None) -> InputFile | None:
-    """The sample to commit for `plan`: the bundled file when made for it, else a fresh one."""
+def bundled_sample(plan: Plan, bundled: Path | None) -> InputFile | None:
+    """The bundled sample when it was made for `plan` (None otherwise: make one, yzlogi.sample)."""
     if bundled is None:
         return None
     try:
         data = bundled.read_bytes()
     except OSError:
-        data = b""
-    if data and plan_digest_of(data) == plan.digest:
-        return InputFile(bundled.name, data)
-    from yzlogi.sample import write_sample
-
-    buffer = io.BytesIO()
-    write_sample(buffer, plan)
-    return InputFile(bundled.name, buffer.getvalue())
+        return None
+    return InputFile(bundled.name, data) if plan_digest_of(data) == plan.digest else None

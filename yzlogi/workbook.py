@@ -5,17 +5,17 @@ input: every problem becomes an Issue (error or warning) located as the official
 sees the workbook — sheet, row number, column, the cell as typed — with the whole
 Chinese sentence (workbook-spec). Errors block the upload; warnings do not.
 
-Everything is derived from yzlogi.schema. Columns are handled whole with Arrow:
-each distinct text of a column is parsed once (cells.py) and mapped back, so a
-100 000-row sheet costs about as much as its distinct values. Issues are counted
-in full but built only for the rows that will be listed (config.MAX_ISSUES_LISTED).
+Everything is derived from yzlogi.schema, for the plan's own sheets. Columns are
+handled whole with Arrow: each distinct text of a column is parsed once (cells.py,
+column_readers.py) and mapped back, so a 100 000-row sheet costs about as much as
+its distinct values. Headers are found by headers.py; issues are counted in full
+but built only for the rows that will be listed (issues.py).
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import reduce
 
 import pyarrow as pa
@@ -23,21 +23,14 @@ import pyarrow.compute as pc
 
 from yzlogi import cells, config, reader
 from yzlogi.cells import MISSING, ColumnReader, read_column, scalar, strings, typed
-from yzlogi.model import ERROR, WARNING, InputFile, Issue, ParsedWorkbook, SheetSource
+from yzlogi.column_readers import ARROW_TYPES, column_reader
+from yzlogi.headers import Header, find_header, head, match_csv
+from yzlogi.issues import Issues, sheet_order
+from yzlogi.model import ERROR, WARNING, InputFile, ParsedWorkbook, SheetSource
 from yzlogi.plan import Plan
-from yzlogi.schema import (
-    MAX_TITLE_ROWS, NO, NOTE_PREFIXES, ROUTES, WORKBOOK, YES, Column, Sheet, for_plan, header_key, month_bounds,
-    sheet_by_name,
-)
+from yzlogi.schema import MAX_TITLE_ROWS, NOTE_PREFIXES, ROUTES, Column, Sheet, for_plan, sheet_by_name
 from yzlogi.text import fold
 
-ARROW_TYPES = {
-    "INTEGER": pa.int32(),
-    "BIGINT": pa.int64(),
-    "DOUBLE": pa.float64(),
-    "VARCHAR": pa.string(),
-    "BOOLEAN": pa.bool_(),
-}
 # Kinds whose cells may be numbers formatted as percent (0.105 shown as 10.5%).
 PERCENT_KINDS = ("percent", "indicator_value", "number")
 _NOTE_PATTERN = "^(" + "|".join(NOTE_PREFIXES) + ")"
@@ -46,8 +39,6 @@ _PLAIN_NUMBER = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"  # how the reader writes a num
 _SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
 # The date column of each register sheet: a register counts its entries dated up to a month.
 _REGISTER_DATES = {"warehouses": "opened", "forwarders": "registered"}
-# Sheets in schema order (issues are listed sheet by sheet).
-_ORDER = {sheet.key: index for index, sheet in enumerate(WORKBOOK)}
 
 
 def _positions(count: int) -> pa.Array:
@@ -63,7 +54,7 @@ _SEP_SCALAR = scalar(_SEP, pa.string())
 def read_workbook(files: Sequence[InputFile], plan: Plan) -> ParsedWorkbook:
     """Read, normalise and validate an upload (one workbook or one CSV per sheet)."""
     parsed = ParsedWorkbook(files=tuple(files))
-    issues = _Issues()
+    issues = Issues()
     try:
         _read(parsed, issues, plan)
     except Exception as exc:  # a bug of ours must still not take the page down
@@ -86,7 +77,7 @@ def size_refusal(total: int) -> str | None:
     return None
 
 
-def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
+def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
     files = parsed.files
     if not files:
         issues.add(ERROR, "empty_upload", "没有上传任何文件")
@@ -97,7 +88,7 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
         return
 
     sheets = for_plan(plan)
-    found: dict[str, tuple[reader.RawSheet, _Header | None]] = {}
+    found: dict[str, tuple[reader.RawSheet, Header | None]] = {}
     refused: set[str] = set()  # sheets refused whole (too many rows): not also "missing"
     file_refused = False  # a refused file explains the sheets it would have held
     any_csv = False
@@ -116,11 +107,11 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
             sheet = sheet_by_name(name, plan)
             if sheet is not None:
                 refused.add(sheet.key)
-            issues.add(ERROR, code, message, sheet=sheet.name if sheet else None, order=_order(sheet))
+            issues.add(ERROR, code, message, sheet=sheet.name if sheet else None, order=sheet_order(sheet))
         for raw in result.sheets:
             if raw.format == reader.CSV:
                 any_csv = True
-                match = _match_csv(raw, sheets)
+                match = match_csv(raw, sheets)
                 if match is None:
                     issues.add(
                         ERROR, "csv_unmatched",
@@ -136,7 +127,7 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
                 issues.add(
                     ERROR, "duplicate_sheet",
                     f"工作表「{sheet.name}」出现了不止一次（{_where(first)}、{_where(raw)}），请只保留一个",
-                    sheet=sheet.name, order=_order(sheet),
+                    sheet=sheet.name, order=sheet_order(sheet),
                 )
                 continue
             found[sheet.key] = (raw, header)
@@ -147,7 +138,7 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
             if sheet.required and sheet.key not in refused and not file_refused:
                 hint = "（上传 CSV 时，每个工作表一个文件）" if any_csv else ""
                 issues.add(ERROR, "missing_sheet", f"缺少必需的工作表「{sheet.name}」{hint}",
-                           sheet=sheet.name, order=_order(sheet))
+                           sheet=sheet.name, order=sheet_order(sheet))
             continue
         raw, header = found[sheet.key]
         try:
@@ -156,7 +147,7 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
         except Exception as exc:
             issues.add(ERROR, "read_failed",
                        f"检查文件“{raw.file}”的工作表「{sheet.name}」时出错（{_detail(exc)}），请联系管理员",
-                       sheet=sheet.name, order=_order(sheet))
+                       sheet=sheet.name, order=sheet_order(sheet))
             continue
         checks[sheet.key] = check
         parsed.tables[sheet.key] = check.table
@@ -168,7 +159,7 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
     _check_empty(checks, issues, sheets)
 
 
-def _check_empty(checks: dict[str, _SheetCheck], issues: _Issues, sheets: tuple[Sheet, ...]) -> None:
+def _check_empty(checks: dict[str, _SheetCheck], issues: Issues, sheets: tuple[Sheet, ...]) -> None:
     """An upload is a whole version: say so when a required sheet brings no rows,
     and refuse an upload that brings none at all (an untouched template)."""
     data_rows = {key: len(check.rows) for key, check in checks.items() if hasattr(check, "rows")}
@@ -184,7 +175,7 @@ def _check_empty(checks: dict[str, _SheetCheck], issues: _Issues, sheets: tuple[
                 WARNING, "empty_sheet",
                 f"工作表「{sheet.name}」没有数据行：每次上传都是完整的一版，导入后这一版将没有{sheet.name}数据"
                 "（请在同一工作簿中保留以前各月的数据）",
-                sheet=sheet.name, order=_order(sheet),
+                sheet=sheet.name, order=sheet_order(sheet),
             )
 
 
@@ -192,179 +183,8 @@ def _where(raw: reader.RawSheet) -> str:
     return raw.file if raw.format == reader.CSV else f"{raw.file} 中的“{raw.name}”"
 
 
-def _order(sheet: Sheet | None) -> int:
-    return _ORDER[sheet.key] if sheet is not None else -1
-
-
 def _required_listing(sheets: tuple[Sheet, ...]) -> str:
     return "；".join(f"{s.name}：{'、'.join(c.header for c in s.required_columns)}" for s in sheets)
-
-
-# --- issues ------------------------------------------------------------------------
-
-
-@dataclass
-class _Single:
-    key: tuple
-    issue: Issue
-
-
-@dataclass
-class _Cells:
-    """Issues of many rows of one column, kept as arrays until listed."""
-
-    level: str
-    sheet: Sheet
-    column: str | None
-    column_order: int
-    rows: list[int]
-    codes: list[str]
-    values: list[str | None]
-    reasons: list[str]
-    count: int
-
-
-class _Issues:
-    """Every issue counted; only the first rows' issues ever become Issue objects."""
-
-    def __init__(self) -> None:
-        self.singles: list[_Single] = []
-        self.batches: list[_Cells] = []
-        self.limit = config.MAX_ISSUES_LISTED.value
-
-    def add(self, level: str, code: str, message: str, *, sheet: str | None = None, row: int | None = None,
-            column: str | None = None, value: str | None = None, order: int = -1, column_order: int = -1) -> None:
-        issue = Issue(level=level, message=message, sheet=sheet, row=row, column=column, value=value, code=code)
-        self.singles.append(_Single((level != ERROR, order, row or 0, column_order, len(self.singles)), issue))
-
-    def add_cells(self, level: str, sheet: Sheet, column: Column | None, rows: pa.Array, codes: pa.Array | str,
-                  values: pa.Array | None, reasons: pa.Array | str, count: int | None = None) -> None:
-        """Issues at `rows` (ascending): one code/reason per row or one for all."""
-        n = len(rows)
-        if n == 0:
-            return
-        head = min(n, self.limit)
-
-        def listed(items):
-            if items is None:
-                return [None] * head
-            if isinstance(items, str):
-                return [items] * head
-            return items.slice(0, head).to_pylist()
-
-        self.batches.append(_Cells(
-            level=level, sheet=sheet, column=column.header if column else None,
-            column_order=sheet.columns.index(column) if column else -1,
-            rows=listed(rows), codes=listed(codes), values=listed(values), reasons=listed(reasons),
-            count=n if count is None else count,
-        ))
-
-    def finish(self, parsed: ParsedWorkbook) -> None:
-        """Count everything; list the first `limit` (errors first, then by sheet, row, column)."""
-        candidates = list(self.singles)
-        errors = sum(1 for s in self.singles if s.issue.level == ERROR)
-        warnings = len(self.singles) - errors
-        for batch in self.batches:
-            if batch.level == ERROR:
-                errors += batch.count
-            else:
-                warnings += batch.count
-            order = _ORDER[batch.sheet.key]
-            for row, code, value, reason in zip(batch.rows, batch.codes, batch.values, batch.reasons):
-                shown = cells.display(value) if value is not None else None
-                where = f"{batch.sheet.name} 第{row}行" + (f"「{batch.column}」" if batch.column else "")
-                issue = Issue(level=batch.level, message=f"{where}：{reason}", sheet=batch.sheet.name, row=row,
-                              column=batch.column, value=shown, code=code)
-                candidates.append(_Single((batch.level != ERROR, order, row, batch.column_order, 0), issue))
-        candidates.sort(key=lambda s: s.key)
-        listed = [c.issue for c in candidates[: self.limit]]
-        more_errors = errors - sum(1 for i in listed if i.level == ERROR)
-        more_warnings = warnings - (len(listed) - sum(1 for i in listed if i.level == ERROR))
-        if more_errors or more_warnings:
-            parts = [f"{n} 个{label}" for n, label in ((more_errors, "错误"), (more_warnings, "提醒")) if n]
-            listed.append(Issue(
-                level=ERROR if more_errors else WARNING, code="more_issues",
-                message=f"另有 {'、'.join(parts)}未逐条列出（共 {errors} 个错误、{warnings} 个提醒），请先修改以上问题后重新上传",
-            ))
-        parsed.issues = listed
-        parsed.error_count = errors
-        parsed.warning_count = warnings
-
-
-# --- finding the header -----------------------------------------------------------
-
-
-@dataclass
-class _Header:
-    index: int  # 0-based row of the header
-    columns: dict[str, int]  # column key → array index
-    unknown: list[tuple[int, str]] = field(default_factory=list)
-    duplicates: list[tuple[int, str, Column]] = field(default_factory=list)
-
-    def complete(self, sheet: Sheet) -> bool:
-        return all(c.key in self.columns for c in sheet.required_columns)
-
-
-def _head(raw: reader.RawSheet) -> list[list[str | None]]:
-    """The first rows that may hold the header, as lists of cell texts."""
-    count = min(raw.rows, MAX_TITLE_ROWS + 1)
-    columns = [column.slice(0, count).to_pylist() for column in raw.columns]
-    return [[column[i] for column in columns] for i in range(count)]
-
-
-_HEADER_INDEX: dict[str, dict[str, Column]] = {}
-
-
-def _match_header(sheet: Sheet, text: str) -> Column | None:
-    """Sheet.match_header, with the sheet's folded headers computed once."""
-    index = _HEADER_INDEX.get(sheet.key)
-    if index is None:
-        index = {}
-        for column in sheet.columns:
-            for name in column.headers:
-                index.setdefault(header_key(name), column)
-        _HEADER_INDEX[sheet.key] = index
-    key = header_key(text)
-    return index.get(key) if key else None
-
-
-def _find_header(head: list[list[str | None]], sheet: Sheet) -> _Header | None:
-    """The first row holding all required column names; else the row naming most of them."""
-    best: _Header | None = None
-    for index, cells_ in enumerate(head):
-        header = _Header(index, {})
-        for j, text in enumerate(cells_):
-            if text is None or not text.strip():
-                continue
-            column = _match_header(sheet, text)
-            if column is None:
-                header.unknown.append((j, text.strip()))
-            elif column.key not in header.columns:
-                header.columns[column.key] = j
-            else:
-                # Two cells name one column (序号 and 任务编号): the exact header wins.
-                kept = header.columns[column.key]
-                if header_key(text) == header_key(column.header) and header_key(cells_[kept]) != header_key(column.header):
-                    header.columns[column.key], j, text = j, kept, cells_[kept]
-                header.duplicates.append((j, text.strip(), column))
-        if header.complete(sheet):
-            return header
-        required = sum(1 for c in sheet.required_columns if c.key in header.columns)
-        if required and (best is None or required > sum(1 for c in sheet.required_columns if c.key in best.columns)):
-            best = header
-    return best
-
-
-def _match_csv(raw: reader.RawSheet, sheets: tuple[Sheet, ...]) -> tuple[Sheet, _Header] | None:
-    """The sheet whose required columns all appear in a CSV's header; most columns matched wins."""
-    head = _head(raw)
-    best = None
-    for sheet in sheets:
-        header = _find_header(head, sheet)
-        if header is not None and header.complete(sheet):
-            if best is None or len(header.columns) > len(best[1].columns):
-                best = (sheet, header)
-    return best
 
 
 # --- one sheet -----------------------------------------------------------------------
@@ -383,7 +203,7 @@ def _joined(*parts: pa.Array) -> pa.Array:
 class _SheetCheck:
     """One sheet: header, data rows, each column read, then the sheet's rules."""
 
-    def __init__(self, raw: reader.RawSheet, sheet: Sheet, plan: Plan, issues: _Issues, header: _Header | None):
+    def __init__(self, raw: reader.RawSheet, sheet: Sheet, plan: Plan, issues: Issues, header: Header | None):
         self.raw, self.sheet, self.plan, self.issues = raw, sheet, plan, issues
         self.header = header
         self.header_row = 0
@@ -395,7 +215,7 @@ class _SheetCheck:
 
     def _error(self, code: str, message: str, row: int | None = None, column: str | None = None) -> None:
         self.issues.add(ERROR, code, message, sheet=self.sheet.name, row=row, column=column,
-                        order=_order(self.sheet))
+                        order=sheet_order(self.sheet))
 
     def _cell_issues(self, column: Column, mask: pa.Array, codes, reasons, level: str = ERROR) -> None:
         """Issues for the rows in `mask` (ignored rows excepted); errors mark their rows bad."""
@@ -417,7 +237,7 @@ class _SheetCheck:
 
     def run(self) -> None:
         sheet = self.sheet
-        header = self.header or _find_header(_head(self.raw), sheet)
+        header = self.header or find_header(head(self.raw), sheet)
         if header is None:
             self._error("no_header",
                         f"工作表「{sheet.name}」前{MAX_TITLE_ROWS + 1}行中找不到表头，表头行应包含"
@@ -426,11 +246,11 @@ class _SheetCheck:
         self.header_row = header.index + 1
         for j, text in header.unknown:
             self.issues.add(WARNING, "unknown_column", f"{sheet.name} 第{self.header_row}行：列「{text}」不是本表的列，已忽略",
-                            sheet=sheet.name, row=self.header_row, column=text, order=_order(sheet))
+                            sheet=sheet.name, row=self.header_row, column=text, order=sheet_order(sheet))
         for j, text, column in header.duplicates:
             self.issues.add(WARNING, "duplicate_column",
                             f"{sheet.name} 第{self.header_row}行：列「{text}」与「{column.header}」重复，已忽略",
-                            sheet=sheet.name, row=self.header_row, column=text, order=_order(sheet))
+                            sheet=sheet.name, row=self.header_row, column=text, order=sheet_order(sheet))
         missing = [c for c in sheet.required_columns if c.key not in header.columns]
         for column in missing:
             self._error("missing_column", f"{sheet.name} 第{self.header_row}行：缺少必填列「{column.header}」",
@@ -445,7 +265,7 @@ class _SheetCheck:
         self._unique()
         self._build_table()
 
-    def _rows(self, header: _Header) -> None:
+    def _rows(self, header: Header) -> None:
         """Keep the data rows: below the header, neither blank nor a note (注、说明、填表人 …)."""
         start = header.index + 1
         raw = self.raw
@@ -484,7 +304,7 @@ class _SheetCheck:
                     text = self.text[key]
                     self.text[key] = pc.if_else(marked, pc.utf8_replace_slice(text, 0, 0, cells.PERCENT_CELL), text)
 
-    def _unfilled(self, header: _Header, cleaned: list[pa.Array], kept: pa.Array) -> pa.Array | None:
+    def _unfilled(self, header: Header, cleaned: list[pa.Array], kept: pa.Array) -> pa.Array | None:
         """Template rows left as the template gave them (only the prefilled columns hold
         anything): the unit did not report. Skipped, with one warning listing them."""
         sheet = self.sheet
@@ -502,7 +322,7 @@ class _SheetCheck:
         self.issues.add(
             WARNING, "unfilled_rows",
             f"{sheet.name}：第{listed}行共{count}行只有模板预填的{filled}，视为未填报，已跳过",
-            sheet=sheet.name, row=rows[0], order=_order(sheet),
+            sheet=sheet.name, row=rows[0], order=sheet_order(sheet),
         )
         return unfilled
 
@@ -714,87 +534,10 @@ def _empty_table(sheet: Sheet) -> pa.Table:
     return pa.Table.from_arrays([pa.nulls(0, ARROW_TYPES[t]) for _, t in columns], names=[k for k, _ in columns])
 
 
-def _names(entries) -> dict[str, object]:
-    """Folded name → value, from (value, names) pairs, as the plan builds its own indexes."""
-    index: dict[str, object] = {}
-    for value, names in entries:
-        for name in names:
-            index.setdefault(fold(name), value)
-    return index
-
-
-# Readers built once per plan and column: their name indexes and Arrow arrays are reused.
-_READERS: dict[tuple[int, int], tuple[Plan, Column, ColumnReader]] = {}
-
-
-def column_reader(column: Column, plan: Plan) -> ColumnReader:
-    """How the cells of a column of this kind are read (cells.py), the plan's names included."""
-    key = (id(plan), id(column))
-    cached = _READERS.get(key)
-    if cached is None or cached[0] is not plan or cached[1] is not column:
-        if len(_READERS) > 512:  # many plans loaded (tests): start afresh rather than grow
-            _READERS.clear()
-        cached = _READERS[key] = (plan, column, _column_reader(column, plan))
-    return cached[2]
-
-
-def _column_reader(column: Column, plan: Plan) -> ColumnReader:
-    kind = column.kind
-    typ = ARROW_TYPES[column.sql_type]
-    if kind in ("month", "date_month"):
-        first, last = month_bounds(column, plan)
-        return ColumnReader(lambda t: str(cells.parse_month(t, first, last)), typ,
-                            grammar=cells.MONTH_GRAMMAR, months=True)
-    if kind == "count":
-        return ColumnReader(lambda t: cells.parse_count(t, column.units), typ, grammar=cells.NUMBER_GRAMMAR)
-    if kind == "percent":
-        return ColumnReader(lambda t: cells.parse_percent(t, column.minimum, column.maximum), typ,
-                            grammar=cells.NUMBER_GRAMMAR)
-    if kind == "number":
-        return ColumnReader(lambda t: cells.parse_number(t, "", column.units), typ)
-    if kind == "indicator_no":
-        low, high = min(i.no for i in plan.indicators), max(i.no for i in plan.indicators)
-        what = f"{plan.indicator_list}的指标编号"
-        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_indicator_no", what), typ,
-                            grammar=cells.NUMBER_GRAMMAR)
-    if kind == "task_no":
-        low, high = min(t.no for t in plan.tasks), max(t.no for t in plan.tasks)
-        what = f"{plan.task_list}的任务编号"
-        return ColumnReader(lambda t: cells.parse_whole(t, low, high, "bad_task_no", what), typ,
-                            grammar=cells.NUMBER_GRAMMAR)
-    if kind == "department":
-        names = [d.name for d in plan.departments]
-        return ColumnReader(
-            lambda t: cells.parse_name(t, plan.resolve_department, names, "unknown_department", "计划中的部门："), typ,
-            names=_names((d.name, (d.name, d.short, *d.aliases)) for d in plan.departments))
-    if kind == "goal":
-        names = [g.name for g in plan.goals]
-        return ColumnReader(
-            lambda t: cells.parse_name(t, plan.resolve_goal, names, "unknown_goal", "计划中的其他目标："), typ,
-            names=_names((g.key, (g.name, *g.aliases)) for g in plan.goals))
-    if kind == "fleet_category":
-        names = [f.category for f in plan.fleet]
-        return ColumnReader(
-            lambda t: cells.parse_name(t, plan.resolve_fleet_category, names, "bad_category"), typ,
-            names=_names((f.category, (f.category, *f.synonyms)) for f in plan.fleet))
-    if kind == "route":
-        return ColumnReader(lambda t: cells.parse_route(t, plan.resolve_route)[0], typ, keep_unknown=True,
-                            names=_names((r.name, (r.name, *r.synonyms)) for r in plan.routes))
-    if kind == "choice":
-        return ColumnReader(
-            lambda t: cells.parse_name(t, column.resolve_choice, column.choice_values(), "bad_choice"), typ,
-            names=_names((c.value, (c.value, *c.synonyms)) for c in column.choices))
-    if kind == "yesno":
-        return ColumnReader(lambda t: cells.parse_yesno(t, YES, NO), typ, names=_names(((True, YES), (False, NO))))
-    if kind == "text":
-        return ColumnReader(cells.parse_text, typ)
-    raise ValueError(f"no reader for kind {kind}")
-
-
 # --- across sheets ---------------------------------------------------------------------
 
 
-def _check_registers(checks: dict[str, _SheetCheck], plan: Plan, issues: _Issues) -> None:
+def _check_registers(checks: dict[str, _SheetCheck], plan: Plan, issues: Issues) -> None:
     """A register's count for a month (rows dated up to it) should equal its indicator's value that month."""
     indicators = checks.get("indicators")
     if indicators is None or indicators.table.num_rows == 0:

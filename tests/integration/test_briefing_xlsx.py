@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from builders import good_sheets, write_csv
 from yzlogi import briefing, snapshot
-from yzlogi.briefing_xlsx import (INDICATORS_SHEET, LINE_HEIGHT, ROUTES_SHEET, TASK_COLUMNS, TASK_WIDTHS,
+from yzlogi.briefing.xlsx import (INDICATORS_SHEET, LINE_HEIGHT, ROUTES_SHEET, TASK_COLUMNS, TASK_WIDTHS,
                                   TASKS_SHEET)
 from yzlogi.model import InputFile
 from yzlogi.months import Month
@@ -239,7 +239,7 @@ def test_hostile_task_text_is_labelled_by_unit_in_the_summary(hostile_xlsx):
 
 
 def test_clean_text_keeps_line_breaks_and_drops_what_xml_cannot_hold():
-    from yzlogi.briefing_xlsx import MAX_CELL_CHARS, clean_text
+    from yzlogi.briefing.xlsx import MAX_CELL_CHARS, clean_text
 
     assert clean_text("一\r\n二\r三\n四") == "一\n二\n三\n四"
     assert clean_text("a\x00b\x07c\x1bd") == "abcd"

@@ -152,7 +152,7 @@ def issue_codes() -> set[str]:
     """Every issue code the reader, the cell parsers and the validation can give: the
     snake_case strings passed to what makes an issue (or a code parameter's default)."""
     found = set()
-    for module in ("reader", "cells", "workbook"):
+    for module in ("reader", "cells", "workbook", "issues", "headers", "column_readers"):
         tree = ast.parse((SOURCE / f"{module}.py").read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             values = []

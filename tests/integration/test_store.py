@@ -14,7 +14,6 @@ import pytest
 
 from store_helpers import parsed_workbook, rows, typed_table, workbook
 from yzlogi.model import ERROR, WARNING, InputFile, Issue
-from yzlogi.plan import load_plan
 from yzlogi.schema import WORKBOOK
 from yzlogi.frames import frame_from_arrow
 from yzlogi.store import (

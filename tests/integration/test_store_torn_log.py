@@ -29,7 +29,7 @@ def commit_then_die(con):
     shutil.copy(os.path.join(folder, DB_FILE + ".wal"), copy)
     os._exit(0)
 
-import yzlogi.store as module
+import yzlogi.store.core as module
 original = module._kill_point
 module._kill_point = lambda name: commit_then_die(None) if name == "committed" else original(name)
 store.import_files([InputFile("6月进度.xlsx", open(upload, "rb").read())], by="王五")

@@ -123,7 +123,7 @@ def test_a_broken_sample_is_logged_and_does_not_block_real_imports(tmp_path, cap
     book.save(broken)
     store = Store(tmp_path / "data", sample=broken)
     assert store.versions() == []
-    assert [r.getMessage() for r in caplog.records if r.name == "yzlogi.store"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "yzlogi.store.core"] == [
         f"bundled sample {broken} has 1 errors and was not committed; first: "
         "任务进展 第2行「状态」：无法识别“进行中中”，应为 未启动/序时推进/滞后/已完成"]
     outcome = store.import_files([xlsx(tmp_path / "6月进度.xlsx", good_sheets())], by="张三")

@@ -43,3 +43,57 @@ def test_pages_do_not_touch_data_directly(path):
     imported = _imported_modules(path)
     assert not imported & {"duckdb", "openpyxl", "fastexcel", "sqlite3", "os", "pathlib"}
     assert "groupby(" not in path.read_text(encoding="utf-8")
+
+
+# --- the code shows its parts (issue 12) --------------------------------------------------
+
+LONG = 600  # lines; a longer module says why in its opening docstring ("Longer than 600 lines: …")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _yzlogi_imports(path: Path, modules: set[str]) -> set[str]:
+    """The yzlogi modules a file imports, anywhere in it (a late import inside a function counts):
+    `from a.b import c` names a.b.c when c is a module, else a.b."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("yzlogi"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("yzlogi"):
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if candidate in modules else node.module)
+    return found & modules
+
+
+def test_no_yzlogi_modules_import_each_other_in_a_circle():
+    modules = {_module_name(p): p for p in PACKAGE_FILES}
+    graph = {name: _yzlogi_imports(path, set(modules)) - {name} for name, path in modules.items()}
+    cycles = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        for target in sorted(graph[name]):
+            if target in trail:
+                cycles.append(trail[trail.index(target):] + [target])
+            elif target not in done:
+                visit(target, trail + [target])
+        done.add(name)
+
+    done: set[str] = set()
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [name])
+    assert cycles == []
+
+
+@pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_module_over_600_lines_says_why_in_its_opening_comment(path):
+    lines = path.read_text(encoding="utf-8").count("\n")
+    if lines <= LONG:
+        return
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    assert "Longer than 600 lines:" in docstring, f"{path.name} has {lines} lines"

@@ -297,7 +297,7 @@ def test_cells_are_shown_as_the_official_sees_them(text, shown):
 
 from yzlogi.cells import read_column, strings  # noqa: E402
 from yzlogi.schema import WORKBOOK  # noqa: E402
-from yzlogi.workbook import column_reader  # noqa: E402
+from yzlogi.column_readers import column_reader  # noqa: E402
 
 CORPUS = [
     "2026-06", "2026/6", "2026.06", "2026.1", "202606", "20260615", "2026年6月", "2026年1—6月", "2026年4-6月",

@@ -424,7 +424,7 @@ def test_two_of_four_ships_at_month_22_of_36_are_on_pace_and_the_reason_says_why
     assert item.light.text == "序时进度 2（4艘 × 22/36个月 = 2.44，按整艘计），已完成 2，完成序时进度 100.0% → 绿灯"
 
 
-def _with_milestones(**milestones) -> "Plan":
+def _with_milestones(**milestones):
     """The plan with yearly milestones (年度分解) on a fleet category and a goal."""
     from yzlogi.plan import Milestone
 

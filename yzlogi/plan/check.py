@@ -8,8 +8,16 @@ disagree, a register no sheet holds, milestones that do not lead to the target.
 
 from __future__ import annotations
 
-from yzlogi.plan.load import Problem, Where
-from yzlogi.plan.model import GOAL_KINDS, INDICATOR_KINDS, KIND_LABELS, Indicator, Milestone, Plan, Target
+from yzlogi.plan.model import (
+    GOAL_KINDS,
+    INDICATOR_KINDS,
+    KIND_LABELS,
+    Indicator,
+    Milestone,
+    Plan,
+    Target,
+)
+from yzlogi.plan.problems import Problem, Where
 from yzlogi.plan.targets import FORM_OF_KIND, parse_quantity_in_text, parse_target_text
 from yzlogi.text import closest
 

@@ -13,15 +13,27 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from yzlogi import config
 from yzlogi.errors import PlanError
+from yzlogi.plan.check import check_plan
 from yzlogi.plan.model import (
-    Department, Discrepancy, FleetCategory, Goal, Group, Indicator, Milestone, Plan, Route, Target, Task, Thresholds,
+    Department,
+    Discrepancy,
+    FleetCategory,
+    Goal,
+    Group,
+    Indicator,
+    Milestone,
+    Plan,
+    Route,
+    Target,
+    Task,
+    Thresholds,
 )
+from yzlogi.plan.problems import Problem, Where
 from yzlogi.text import fold
 
 ROOT = config.ROOT
@@ -38,23 +50,6 @@ SECTION_LABELS = {
     "goals": "其他目标",
     "discrepancies": "差异",
 }
-
-
-@dataclass(frozen=True)
-class Where:
-    """A place in the plan file: a [section] or the index-th [[section]], and a key in it."""
-
-    section: str
-    index: int | None = None
-    key: str | None = None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One fault of a plan, in Chinese, with where it is."""
-
-    message: str
-    where: Where | None = None
 
 
 class Locator:
@@ -147,8 +142,6 @@ def _load_text(text: str, where: str) -> Plan:
     plan = builder.build(text)
     problems = builder.problems
     if plan is not None and not problems:
-        from yzlogi.plan.check import check_plan
-
         problems = check_plan(plan)
     if problems:
         listing = "；".join(_located(p, locator) for p in problems)

@@ -26,7 +26,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yzlogi import briefing, levels, views
+from yzlogi import levels, views
+from yzlogi.briefing import content as briefing
 from yzlogi.plan import Plan
 from yzlogi.snapshot import Snapshot
 from yzlogi.template import BORDER, HEADER_ALIGNMENT, OPTIONAL_FILL, OPTIONAL_FONT, TEXT_FORMAT, workbook_bytes

@@ -23,7 +23,8 @@ import pandas as pd
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
-from yzlogi import __version__, briefing, chart_images, charts, levels, views
+from yzlogi import __version__, chart_images, charts, levels, views
+from yzlogi.briefing import content as briefing
 from yzlogi.fonts import CjkFont, cjk_font
 from yzlogi.plan import Plan
 from yzlogi.snapshot import Snapshot

@@ -25,46 +25,44 @@ leaves the store whole. Unset (always, outside that test) it does nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import operator
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from yzlogi import config, kept
-from yzlogi.errors import PlanError, YzlogiError
+from yzlogi.errors import PlanError
 from yzlogi.frames import frame_from_arrow
-from yzlogi.kept import INCOMING_PREFIX, KILL_ENV, UPLOADS_DIR  # noqa: F401 - the store's file layout, named here for tests and docs
 from yzlogi.locking import FolderLock
 from yzlogi.model import InputFile, Issue, ParsedWorkbook, Version, VersionData, upload_sha256
 from yzlogi.plan import Plan, load_plan, load_plan_text
-from yzlogi.schema import WORKBOOK, Sheet
+from yzlogi.schema import WORKBOOK
 from yzlogi.sql import statement
+from yzlogi.store.errors import (
+    AlreadyActive, CommitFailed, DuplicateUpload, RawFileMissing, StoreUnavailable, WorkbookHasErrors,
+)
+from yzlogi.store.records import Activation, Export, ImportOutcome
+from yzlogi.store.tables import (
+    MIGRATES_FROM, SCHEMA_VERSION, WORKBOOK_BY_KEY, _activate, _check_schema_version, _create_progress_table,
+    _insert_all, _insert_rows, _scalar, _select_rows_sql, _token, _transaction, _typed_tables, _version, _versions,
+    layout_hash,
+)
 
 if TYPE_CHECKING:  # pandas is imported where frames are made: importing it alone costs ~0.5 s
     import pandas as pd
 
 DB_FILE = "yzlogi.duckdb"
 STATE_FILE = "yzlogi.state"
-# Bumped when the store's own tables change shape; a newer file is refused, an older one
-# is brought up to date when first opened (MIGRATES_FROM).
-SCHEMA_VERSION = 2
-MIGRATES_FROM = ("1",)
 SAMPLE_BY = "系统"
 SAMPLE_NOTE = "示例数据（首次启动时自动导入；导入正式数据后不再生效）"
 UNSIGNED = "未署名"
 
 log = logging.getLogger(__name__)
-
-ACTION_LABELS = {"commit": "导入", "rollback": "回滚", "sample": "示例数据"}
 
 # The steps of a commit, in order; "rows:<sheet key>" follows each sheet's rows.
 KILL_POINTS = ("locked", "raw_incoming", "raw_kept", "began", "version_inserted", "files_inserted",
@@ -73,139 +71,6 @@ KILL_POINTS = ("locked", "raw_incoming", "raw_kept", "began", "version_inserted"
 
 
 _kill_point = kept.kill_point  # the test-only crash hook (see the module docstring)
-
-
-# --- errors ---------------------------------------------------------------------
-
-
-class StoreError(YzlogiError):
-    """An expected failure of the store; the message is Chinese."""
-
-
-class UnknownVersion(StoreError):
-    def __init__(self, version_id: object):
-        super().__init__(f"版本 {version_id} 不存在。可用 python -m yzlogi versions 查看已有版本。")
-        self.version_id = version_id
-
-
-class WorkbookHasErrors(StoreError):
-    def __init__(self, error_count: int):
-        super().__init__(f"工作簿有 {error_count} 处错误，未导入，当前数据未改变。")
-        self.error_count = error_count
-
-
-class DuplicateUpload(StoreError):
-    """The same bytes were committed before: `version` is that version."""
-
-    def __init__(self, version: Version):
-        super().__init__(duplicate_message(version))
-        self.version = version
-
-
-class AlreadyActive(StoreError):
-    def __init__(self, version_id: int):
-        super().__init__(f"版本 {version_id} 已是当前版本，无需切换。")
-
-
-class CommitFailed(StoreError):
-    """Writing a version failed part way; the transaction was rolled back."""
-
-
-class StoreUnavailable(StoreError):
-    """The database file cannot be opened or is of an unknown layout."""
-
-
-class RawFileMissing(StoreError):
-    """A kept upload is missing from uploads/ or no longer matches its sha256."""
-
-
-def duplicate_message(version: Version) -> str:
-    text = (f"这些文件与已导入的版本 {version.id}（{version.committed_at:%Y-%m-%d %H:%M}，{version.by}）"
-            "内容完全相同，未重复导入。")
-    if not version.active:
-        text += f"版本 {version.id} 当前未生效；如需恢复它，请回滚到版本 {version.id}。"
-    return text
-
-
-# --- results --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Activation:
-    """One entry of the activations log: which version became active, when, by whom, why."""
-
-    seq: int
-    version_id: int
-    at: datetime
-    by: str
-    action: str  # 'commit' | 'rollback' | 'sample'
-    note: str
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
-
-    def to_json(self) -> dict:
-        return {
-            "seq": self.seq,
-            "version_id": self.version_id,
-            "at": self.at.isoformat(timespec="seconds"),
-            "by": self.by,
-            "action": self.action,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True)
-class Export:
-    """One briefing handed out: which version at which as-of month, in which format,
-    and the sha256 of its bytes, so it can be produced again and compared."""
-
-    id: int
-    at: datetime
-    by: str
-    version_id: int
-    as_of: str  # YYYY-MM
-    format: str  # xlsx | pdf
-    sha256: str
-    size: int
-    via: str  # cli | web
-    program: str  # the yzlogi version that produced the bytes
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "at": self.at.isoformat(timespec="seconds"),
-            "by": self.by,
-            "version_id": self.version_id,
-            "as_of": self.as_of,
-            "format": self.format,
-            "sha256": self.sha256,
-            "size": self.size,
-            "via": self.via,
-            "program": self.program,
-        }
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    """What an import did: a new version, a duplicate of an old one, or nothing (errors)."""
-
-    parsed: ParsedWorkbook
-    version: Version | None = None
-    duplicate_of: Version | None = None
-
-    @property
-    def stored(self) -> bool:
-        return self.version is not None
-
-    @property
-    def message(self) -> str:
-        if self.version is not None:
-            return f"已导入为版本 {self.version.id}，并已设为当前版本。"
-        if self.duplicate_of is not None:
-            return duplicate_message(self.duplicate_of)
-        return str(WorkbookHasErrors(self.parsed.error_count))
 
 
 # --- the store ------------------------------------------------------------------
@@ -350,12 +215,14 @@ class Store:
     def _commit_sample(self, path: Path, con=None) -> None:
         """Commit the demonstration workbook as version 1 unless something got there first:
         the bundled file when it was made for this plan, else one made from the plan now."""
+        from yzlogi.sample_file import bundled_sample
         from yzlogi.workbook import read_workbook  # imported late: the reader pulls in fastexcel
-        from yzlogi.sample_file import sample_for
 
-        file = sample_for(self.plan, path)
+        file = bundled_sample(self.plan, path)
         if file is None:
-            return
+            from yzlogi.sample import sample_input  # imported late: making a sample needs openpyxl
+
+            file = sample_input(self.plan, path.name)
         parsed = read_workbook([file], self.plan)
         if not parsed.ok:
             # Logged, not raised: a broken sample must not stop real imports into an empty store.
@@ -632,146 +499,3 @@ class Store:
         if self.state_token() != _token(con):
             self._write_state(con)
 
-
-# --- helpers: SQL ---------------------------------------------------------------
-
-WORKBOOK_BY_KEY = {sheet.key: sheet for sheet in WORKBOOK}
-
-
-def _scalar(con, name: str) -> int:
-    return con.execute(statement("versions", name)).fetchone()[0]
-
-
-@contextmanager
-def _transaction(con) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
-def _token(con) -> str:
-    last = con.execute(statement("versions", "last_activation")).fetchone()
-    return f"{last[0]}:{last[1]}" if last else "0:0"
-
-
-def _activate(con, version_id: int, at: datetime, by: str, action: str, note: str) -> None:
-    seq = _scalar(con, "next_activation_seq")
-    con.execute(statement("versions", "insert_activation"), [seq, version_id, at, by, action, note])
-
-
-def _versions(con, version_id: int | None) -> list[Version]:
-    params = {"id": version_id}
-    files: dict[int, list[str]] = {}
-    for vid, name in con.execute(statement("versions", "files"), params).fetchall():
-        files.setdefault(vid, []).append(name)
-    rows: dict[int, dict[str, int]] = {}
-    for vid, sheet, count in con.execute(statement("versions", "sheets"), params).fetchall():
-        rows.setdefault(vid, {})[sheet] = count
-    order = {sheet.key: i for i, sheet in enumerate(WORKBOOK)}
-    return [
-        Version(
-            id=vid,
-            committed_at=committed_at,
-            by=by,
-            note=note,
-            sha256=sha256,
-            files=tuple(files.get(vid, ())),
-            rows=dict(sorted(rows.get(vid, {}).items(), key=lambda item: order.get(item[0], len(order)))),
-            sample=sample,
-            active=active,
-            plan_digest=plan_digest,
-        )
-        for vid, committed_at, by, note, sha256, sample, active, plan_digest in con.execute(
-            statement("versions", "versions"), params
-        ).fetchall()
-    ]
-
-
-def _version(con, version_id: object) -> Version:
-    try:
-        version_id = operator.index(version_id)  # ints of any kind, never "3" or 3.0
-    except TypeError:
-        raise UnknownVersion(version_id) from None
-    found = _versions(con, version_id)
-    if not found:
-        raise UnknownVersion(version_id)
-    return found[0]
-
-
-def _check_schema_version(stored: str | None) -> None:
-    """A store this program can open: its own layout, or an earlier one it brings up to date."""
-    if stored is not None and stored != str(SCHEMA_VERSION) and stored not in MIGRATES_FROM:
-        raise StoreUnavailable(
-            f"数据文件的格式版本为 {stored}，本程序只支持 {SCHEMA_VERSION}：请使用与数据文件相符的程序版本。"
-        )
-
-
-def _quote(identifier: str) -> str:
-    # Identifiers come only from yzlogi.schema; quoting keeps words such as "row" usable.
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _create_progress_table(con, sheet: Sheet) -> None:
-    """p_<key>: version_id and the sheet's stored columns; columns the schema gained are added."""
-    columns = ", ".join(f"{_quote(name)} {sql_type}" for name, sql_type in sheet.stored_columns())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {_quote(sheet.table)} (version_id INTEGER NOT NULL, {columns})")
-    present = {name for (name,) in con.execute(statement("schema", "table_columns"), [sheet.table]).fetchall()}
-    for name, sql_type in sheet.stored_columns():
-        if name not in present:
-            # Older versions read NULL here; nothing of theirs is rewritten.
-            con.execute(f"ALTER TABLE {_quote(sheet.table)} ADD COLUMN {_quote(name)} {sql_type}")
-
-
-def _insert_rows(con, sheet: Sheet, version_id: int, table: pa.Table) -> None:
-    names = [name for name, _ in sheet.stored_columns()]
-    casts = ", ".join(f"CAST({_quote(name)} AS {sql_type})" for name, sql_type in sheet.stored_columns())
-    con.register("incoming_rows", table.select(names))
-    con.execute(
-        f"INSERT INTO {_quote(sheet.table)} (version_id, {', '.join(_quote(n) for n in names)}) "
-        f"SELECT ?, {casts} FROM incoming_rows",
-        [version_id],
-    )
-    # Not in a finally: after a failed statement the transaction is aborted and
-    # unregistering would raise over the real error; the connection is closed anyway.
-    con.unregister("incoming_rows")
-
-
-def _select_rows_sql(sheet: Sheet) -> str:
-    names = ", ".join(_quote(name) for name, _ in sheet.stored_columns())
-    return f'SELECT {names} FROM {_quote(sheet.table)} WHERE version_id = ? ORDER BY "row"'
-
-
-def _typed_tables(parsed: ParsedWorkbook) -> dict[str, pa.Table]:
-    """The parsed tables in schema order, checked against the schema's stored columns."""
-    unknown = set(parsed.tables) - set(WORKBOOK_BY_KEY)
-    if unknown:
-        raise ValueError(f"tables for unknown sheets: {sorted(unknown)}")
-    tables = {}
-    for sheet in WORKBOOK:
-        if sheet.key not in parsed.tables:
-            continue
-        table = parsed.tables[sheet.key]
-        missing = [name for name, _ in sheet.stored_columns() if name not in table.column_names]
-        if missing:
-            raise ValueError(f"table {sheet.key} lacks stored columns {missing}")
-        tables[sheet.key] = table
-    return tables
-
-
-def _insert_all(con, sql: str, rows: list[list[object]]) -> None:
-    """Insert rows with one multi-row statement: executemany runs the statement once
-    per row (~0.7 ms each)."""
-    if not rows:
-        return
-    head, values = sql.rstrip().rstrip(";").rsplit("VALUES", 1)
-    con.execute(f"{head}VALUES {', '.join([values.strip()] * len(rows))}", [v for row in rows for v in row])
-
-
-def layout_hash() -> str:
-    """The identity of the progress tables' layout (yzlogi.schema's stored columns)."""
-    layout = [[sheet.table, [list(c) for c in sheet.stored_columns()]] for sheet in WORKBOOK]
-    return hashlib.sha256(json.dumps(layout).encode("utf-8")).hexdigest()

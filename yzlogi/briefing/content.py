@@ -1,14 +1,8 @@
-"""The meeting briefing: what the work group is shown, as a workbook or a PDF.
+"""What the briefing says, whatever its format: names, dates, the legend and the tables.
 
-build_xlsx is the official-format 推进情况汇总表 (the 16 tasks with each unit's
-latest report), the 8 indicators, and the routes and fleet; build_pdf is the
-A4 briefing (exceptions, indicators, route and fleet charts, change digest).
-Both take a Snapshot (one version at one as-of month) and are deterministic:
-every date inside comes from the version, never the clock, so the same
-snapshot gives the same bytes and an export recorded by its sha256
-(Store.record_export) can be produced again and compared.
-
-This module shapes the content; briefing_xlsx and briefing_pdf lay it out.
+Everything here comes from the Snapshot (one version at one as-of month, judged
+under its own plan): every date from the version, never the clock, so the same
+snapshot gives the same content. xlsx.py and pdf.py lay it out.
 """
 
 from __future__ import annotations
@@ -155,29 +149,3 @@ def light_level(text: str) -> str | None:
 
 
 _LIGHT_TEXTS = {views.light_text(key): key for key in levels.ORDER}
-
-
-# --- building ----------------------------------------------------------------------
-
-
-def build_xlsx(snapshot: Snapshot, plan: Plan) -> bytes:
-    """The 推进情况汇总表 workbook (.xlsx bytes): tasks, indicators, routes and fleet."""
-    from yzlogi.briefing_xlsx import render
-
-    return render(snapshot, plan)
-
-
-def build_pdf(snapshot: Snapshot, plan: Plan) -> bytes:
-    """The A4 meeting briefing (PDF bytes); FontMissing when the Chinese font is not installed."""
-    from yzlogi.briefing_pdf import render
-
-    return render(snapshot, plan)
-
-
-def build(snapshot: Snapshot, plan: Plan, fmt_: str) -> bytes:
-    """The briefing in one of FORMATS."""
-    if fmt_ == XLSX:
-        return build_xlsx(snapshot, plan)
-    if fmt_ == PDF:
-        return build_pdf(snapshot, plan)
-    raise ValueError(f"unknown briefing format {fmt_!r}")
