@@ -156,6 +156,7 @@ def take(data_dir: Path | None = None, backups_dir: Path | None = None, keep: in
             raise BackupError("数据正被导入操作占用，等待后仍未释放，本次未备份；已有数据和备份均未受影响。"
                               "请稍后重试。") from None
         removed = prune(backups_dir, keep)
+    _own_locks(data_dir)
     return Taken(backup, removed)
 
 
@@ -190,6 +191,7 @@ def _write_backup(data_dir: Path, backups_dir: Path, now: datetime, kind: str,
         shutil.rmtree(partial, ignore_errors=True)
         raise
     _own_like(final, backups_dir)
+    _own_locks(backups_dir)
     return _backup_of(final, manifest)
 
 
@@ -480,17 +482,24 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _own_like(path: Path, model: Path, contents_only: bool = False) -> None:
-    """Run as root, give what was written the owner of `model` (the service user's folder),
-    so that the service can go on writing and pruning."""
+    """Run as root, give what was written (lock files too) the owner of `model`, the
+    service user's folder, so that the service can go on writing, locking and pruning."""
     if os.geteuid() != 0:
         return
     owner = model.stat()
     paths = [] if contents_only else [path]
-    for root, dirs, names in os.walk(path):
-        paths += [Path(root) / name for name in dirs + names]
+    if path.is_dir():
+        for root, dirs, names in os.walk(path):
+            paths += [Path(root) / name for name in dirs + names]
     for item in paths:
-        if item.name not in LOCK_FILES:
-            os.chown(item, owner.st_uid, owner.st_gid, follow_symlinks=False)
+        os.chown(item, owner.st_uid, owner.st_gid, follow_symlinks=False)
+
+
+def _own_locks(folder: Path) -> None:
+    """The lock files root may just have created in `folder`, given to the folder's owner."""
+    for name in os.listdir(folder):
+        if name.endswith((".lock", ".turnstile", ".running")):
+            _own_like(folder / name, folder)
 
 
 def _os_reason(exc: OSError) -> str:

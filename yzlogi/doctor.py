@@ -53,18 +53,21 @@ def run(now: datetime | None = None) -> list[Check]:
     """Every check, in the order they are printed."""
     now = now or datetime.now()
     data = config.data_dir()
-    checks: list[Callable[[], Check]] = [
-        check_python, check_packages, check_font, lambda: check_permissions(data),
-        lambda: check_free_space("数据文件夹剩余空间", data), lambda: check_lock(data), check_passcode,
-        lambda: check_store(data), lambda: check_backups(config.backup_dir(), now),
-        lambda: check_free_space("备份文件夹剩余空间", config.backup_dir()), check_proxies,
+    backups = config.backup_dir()
+    checks: list[tuple[str, Callable[[], Check]]] = [
+        ("Python", check_python), ("Python 包", check_packages), ("PDF 简报字体", check_font),
+        ("数据文件夹权限", lambda: check_permissions(data)),
+        ("数据文件夹剩余空间", lambda: check_free_space("数据文件夹剩余空间", data)),
+        ("数据文件夹的锁", lambda: check_lock(data)), ("上传口令", check_passcode), ("数据库", lambda: check_store(data)),
+        ("最近的备份", lambda: check_backups(backups, now)),
+        ("备份文件夹剩余空间", lambda: check_free_space("备份文件夹剩余空间", backups)), ("受信任的代理", check_proxies),
     ]
     out = []
-    for check in checks:
+    for title, check in checks:
         try:
             out.append(check())
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
-            out.append(Check("检查程序", ERROR, f"一项检查未能完成（{type(exc).__name__}）。",
+            out.append(Check(title, ERROR, f"检查未能完成（{type(exc).__name__}: {exc}）",
                              "请把本命令的输出发给开发人员。"))
     return out
 
@@ -141,7 +144,8 @@ def check_permissions(folder: Path) -> Check:
     title = "数据文件夹权限"
     if not folder.exists():
         parent = _existing_parent(folder)
-        if _writable(parent, *_who(parent)):
+        uid, gids, _ = _who(parent)
+        if _writable(parent, uid, gids):
             return Check(title, WARN, f"{folder} 尚不存在，看板首次打开时会创建", "")
         return Check(title, ERROR, f"{folder} 不存在，且无法在 {parent} 中创建",
                      f"sudo mkdir -p {folder} && sudo chown yzlogi:yzlogi {folder}")

@@ -75,10 +75,10 @@ def _value(text: str, i: int, line: int, source: str) -> tuple[str, int, int]:
         value = text[i + 1:close]
         return value, _rest_of_line(text, close + 1, line + value.count("\n"), source), line + value.count("\n")
     if i < n and text[i] == '"':
-        chars, i = [], i + 1
+        chars, i, opened = [], i + 1, line
         while True:
             if i >= n:
-                raise EnvFileError(f"{source} 第 {line} 行：双引号没有闭合。")
+                raise EnvFileError(f"{source} 第 {opened} 行：双引号没有闭合。")
             c = text[i]
             if c == '"':
                 break

@@ -10,7 +10,8 @@ saw as JSON for the test to check:
    总览 in Chromium: the bundled sample, a PDF briefing made with the bundled font;
 3. run it the service's way (deploy/yzlogi.service's command and a settings file
    made from deploy/yzlogi.env.example: its own data folder, at /yzlogi/), import a
-   workbook with deploy/yzlogi, back it up, ask doctor;
+   workbook with deploy/yzlogi, back it up, ask doctor; restore the backup, refused
+   while the service runs, done once it is stopped;
 4. update: the installation moved aside, the same bundle unpacked and installed
    anew, the service's command started again: the imported version is still there.
 
@@ -195,8 +196,11 @@ def main(bundle: Path, work: Path, artifacts: Path, result: Path) -> None:
             facts["service_after_import"] = look(browser, app.url, artifacts / "bundle-service-imported.png")
             facts["backup"] = cli(install_dir, env_file, "backup")
             facts["doctor"] = cli(install_dir, env_file, "doctor", "--json")
+            taken = facts["backup"]["out"].split("已备份到 ", 1)[-1].split("（", 1)[0]
+            facts["restore_while_running"] = cli(install_dir, env_file, "restore", taken)
         finally:
             app.stop()
+        facts["restore_stopped"] = cli(install_dir, env_file, "restore", taken)
 
         # Update: the old installation aside, the bundle unpacked and installed anew; the data stays.
         os.rename(install_dir, opt / "yzlogi.old")

@@ -125,6 +125,14 @@ def test_unpacked_and_installed_with_no_network_it_runs_and_an_update_keeps_the_
     assert checks["Python 包"][0] == checks["PDF 简报字体"][0] == checks["最近的备份"][0] == "正常"
     assert checks["受信任的代理"] == ("正常", "127.0.0.1/32")
 
+    # Restore: refused while the service runs (its first visitor marked the folder), done once stopped.
+    data = f"{Path(facts['install_dir']).parents[1]}/data"
+    assert facts["restore_while_running"] == {
+        "code": 1, "out": "",
+        "err": f"看板正在运行，使用着数据文件夹 {data}：请先停止看板（sudo systemctl stop yzlogi），再恢复。数据未改动。\n"}
+    assert facts["restore_stopped"]["code"] == 0
+    assert facts["restore_stopped"]["out"].startswith("已从备份 ")
+
     # The update: a new installation over the old one, the same data.
     updated = facts["service_after_update"]
     assert updated["title"] == "总览" and label in updated["text"]
