@@ -155,7 +155,7 @@ def take(data_dir: Path | None = None, backups_dir: Path | None = None, keep: in
         except LockTimeout:
             raise BackupError("数据正被导入操作占用，等待后仍未释放，本次未备份；已有数据和备份均未受影响。"
                               "请稍后重试。") from None
-        removed = prune(backups_dir, keep)
+        removed = prune(backups_dir, keep, spare=backup.path)
     _own_locks(data_dir)
     return Taken(backup, removed)
 
@@ -231,10 +231,12 @@ def _copy_file(source: Path, target: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def prune(backups_dir: Path, keep: int) -> tuple[Path, ...]:
-    """Remove all but the newest `keep` scheduled backups; never anything else."""
-    scheduled = [b for b in list_backups(backups_dir) if b.kind == KIND_BACKUP]
-    doomed = scheduled[:-keep] if keep > 0 else scheduled
+def prune(backups_dir: Path, keep: int, spare: Path | None = None) -> tuple[Path, ...]:
+    """Remove all but the newest `keep` scheduled backups (never `spare`, the one just made,
+    even when a clock set back names it older); never anything else."""
+    scheduled = [b for b in list_backups(backups_dir) if b.kind == KIND_BACKUP and b.path != spare]
+    stay = max(0, keep - (spare is not None))  # the one just made counts among those kept
+    doomed = scheduled[:max(0, len(scheduled) - stay)]
     for backup in doomed:
         shutil.rmtree(backup.path)
     return tuple(b.path for b in doomed)

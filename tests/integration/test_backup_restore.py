@@ -160,6 +160,11 @@ def test_only_the_newest_scheduled_backups_are_kept(folders, tmp_path):
     assert removed == [[], [], [], ["yzlogi-20261129-003000"], ["yzlogi-20261129-013000"]]
     assert sorted(p.name for p in backups.iterdir() if not p.name.startswith(".")) == [
         "yzlogi-20261129-023000", "yzlogi-20261129-033000", "yzlogi-20261129-043000", "手工拷贝"]
+    # A clock set back: the backup just made sorts oldest, and stays all the same.
+    early = backup.take(data, backups, keep=3, now=datetime(2026, 11, 28, 23, 0))
+    assert [p.name for p in early.removed] == ["yzlogi-20261129-023000"] and early.backup.path.is_dir()
+    assert [b.path.name for b in backup.list_backups(backups)] == [
+        "yzlogi-20261128-230000", "yzlogi-20261129-033000", "yzlogi-20261129-043000"]
     # Two in the same second get their own names; the setting says how many stay.
     again = backup.take(data, backups, keep=3, now=datetime(2026, 11, 29, 4, 30))
     assert again.backup.path.name == "yzlogi-20261129-043000-2"
