@@ -15,6 +15,7 @@ import os
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from yzlogi import config, forwarding
 from yzlogi.access import HOW_TO_ENABLE, AccessError, Gate, configured_hash, parse_hash
 
 TOKEN_KEY = "_data_unlock_token"
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 @st.cache_resource(show_spinner=False)
 def gate() -> Gate:
     """The process's gate: one throttle and one unlock secret for every session."""
+    if forwarding.server_rewrites_peers(os.environ):
+        log.warning("FORWARDED_ALLOW_IPS is not set to the empty string: the web server believes "
+                    "X-Forwarded-For from local peers itself; start the app as the Makefile or "
+                    "deploy/yzlogi.service does")
     return Gate()
 
 
@@ -59,11 +64,15 @@ def session_id() -> str:
 
 
 def client_address() -> str | None:
+    """The client's address for the throttle: X-Forwarded-For is read only from a trusted
+    proxy (the setting trusted_proxies; yzlogi.forwarding walks it)."""
     try:
-        address = st.context.ip_address
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
     except Exception:  # noqa: BLE001 - no client context (a bare script run): the session key still applies
         return None
-    return address if isinstance(address, str) else None
+    trusted = forwarding.trusted_proxies(config.trusted_proxies_text())
+    return forwarding.client_address(peer if isinstance(peer, str) else None, forwarded, trusted)
 
 
 def unlocked() -> bool:

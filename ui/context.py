@@ -11,6 +11,7 @@ the URL (?v=3&asof=2026-06), so a link reproduces the view.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -18,6 +19,7 @@ from ui import shell, urlstate
 from ui.render import escape_md
 from yzlogi.digest import Digest, compute_digest
 from yzlogi.errors import YzlogiError
+from yzlogi.locking import RunningMark
 from yzlogi.model import Version, VersionData
 from yzlogi.months import Month, month_range
 from yzlogi.plan import Plan, plan_changes
@@ -33,8 +35,15 @@ AS_OF_KEY = "asof"
 @st.cache_resource(show_spinner=False)
 def _store() -> Store:
     store = Store(plan=shell.plan())
+    _running(str(store.folder))
     store.ensure_ready()
     return store
+
+
+@st.cache_resource(show_spinner=False)
+def _running(folder: str) -> RunningMark:
+    """Held while the app runs, so that `python -m yzlogi restore` refuses the folder."""
+    return RunningMark(Path(folder))
 
 
 def store() -> Store:

@@ -325,7 +325,8 @@ class Gate:
             self.throttle.succeeded(keys)
             return Attempt(self.unlocks.issue(session, passcode_hash), 0.0, "口令正确，已解锁上传和回滚。")
         wait = self.throttle.failed(keys)
-        if wait >= self.throttle.lockout_s:
+        # By the count, not the wait: (now + lockout_s) - now is not always lockout_s in floating point.
+        if max(self.throttle.failures(key) for key in keys) >= self.throttle.lockout_after:
             return Attempt(None, wait, f"口令不正确。连续错误次数过多，已暂停 {_seconds(wait)}。")
         return Attempt(None, wait, f"口令不正确，请 {_seconds(wait)}后再试。")
 

@@ -16,7 +16,7 @@ from yzlogi.errors import YzlogiError
 EXIT_USAGE = 2
 EXIT_REFUSED = 1
 EXIT_INTERNAL = 70
-PLAN_FREE = ("passcode",)  # commands that do not read the plan
+PLAN_FREE = ("passcode", "backup", "restore", "doctor")  # commands that do not need the plan (doctor reports on it)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -298,8 +298,63 @@ def cmd_exports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from yzlogi import backup, config
+
+    keep = args.keep if args.keep is not None else config.backup_keep()
+    if keep < 1:
+        raise YzlogiError("--keep 至少为 1：备份文件夹中至少保留刚做好的这一份。")
+    taken = backup.take(backups_dir=Path(args.dir) if args.dir else None, keep=keep)
+    print(f"已备份到 {taken.backup.path}（{taken.backup.describe_contents()}），"
+          "已校验：各文件与清单一致，数据库可以打开。")
+    if taken.removed:
+        print(f"按保留份数（{keep}）删除了较早的备份 {len(taken.removed)} 份：{'、'.join(p.name for p in taken.removed)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from yzlogi import backup, config
+
+    restored = backup.restore(Path(args.backup))
+    print(f"已从备份 {restored.backup.path} 恢复到数据文件夹 {config.data_dir()}"
+          f"（{restored.backup.describe_contents()}）。")
+    if restored.saved is not None:
+        print(f"恢复前的数据已保存为 {restored.saved.path}；如需撤销，停止看板后恢复该文件夹即可。")
+    print("现在可以启动看板：sudo systemctl start yzlogi")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from yzlogi import doctor
+
+    checks = doctor.run()
+    if args.json:
+        _print_json([c.to_json() for c in checks])
+    else:
+        print(doctor.report(checks), end="")
+    return EXIT_REFUSED if doctor.failed(checks) else 0
+
+
+def _load_env_file(path: str) -> None:
+    """The service's settings file: its variables, unless already set in the environment."""
+    import os
+
+    from yzlogi import envfile
+
+    for key, value in envfile.load(path).items():
+        os.environ.setdefault(key, value)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from yzlogi import config
+
     parser = _Parser(prog="python -m yzlogi", description="渝中区现代物流三年行动计划 进度看板 命令行工具")
+    parser.add_argument("--env-file", metavar="PATH",
+                        help="先读取服务的设置文件（如 /etc/yzlogi/yzlogi.env）；环境中已有的变量优先")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     commands.required = True
 
@@ -360,6 +415,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("passcode", help="生成上传口令的哈希（写入 secrets.toml 或环境变量）")
     p.add_argument("--stdin", action="store_true", help="从标准输入读取口令（一行），不提示")
     p.set_defaults(func=cmd_passcode)
+
+    p = commands.add_parser("backup", help="备份数据文件夹（看板运行时也可以），校验后只保留最近几份")
+    p.add_argument("dir", metavar="DIR", nargs="?", help=f"备份文件夹，默认为设置 {config.BACKUP_DIR.env}")
+    p.add_argument("--keep", type=int, metavar="N", help=f"保留最近几份定时备份，默认为设置 {config.BACKUP_KEEP.env}")
+    p.set_defaults(func=cmd_backup)
+
+    p = commands.add_parser("restore", help="用备份恢复数据文件夹（须先停止看板；恢复前的数据另存为备份）")
+    p.add_argument("backup", metavar="BACKUP", help="backup 命令生成的备份文件夹，如 yzlogi-20261129-020000")
+    p.set_defaults(func=cmd_restore)
+
+    p = commands.add_parser("doctor", help="检查运行环境：Python 与包、字体、数据文件夹、口令、数据库、备份")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 
@@ -367,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.env_file:
+            _load_env_file(args.env_file)
         if args.command not in PLAN_FREE:
             # The plan file is checked before anything else: a broken one stops the command, the folder untouched.
             from yzlogi.plan import load_plan

@@ -51,7 +51,17 @@ DATA_DIR = Setting("data_dir", "YZLOGI_DATA_DIR", "var", "数据文件夹：数�
 PLAN_FILE = Setting("plan_file", "YZLOGI_PLAN", "data/plan.toml",
                     "计划数据文件：指标、任务、部门、线路、船舶、阈值；看板跟踪的内容由它决定", kind="path")
 
-SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE)
+TRUSTED_PROXIES = Setting(
+    "trusted_proxies", "YZLOGI_TRUSTED_PROXIES", "",
+    "受信任的反向代理地址（如 nginx 在本机时为 127.0.0.1；多个用逗号分隔，可写网段如 10.0.0.0/24）。"
+    "只有直接来自这些地址的请求，才按其 X-Forwarded-For 确定访问者地址（口令错误限速按访问者地址计）；为空时一律不采信")
+BACKUP_DIR = Setting("backup_dir", "YZLOGI_BACKUP_DIR", "backups",
+                     "备份文件夹：python -m yzlogi backup 默认写入这里，doctor 检查其中最新备份的时间；应放在另一块磁盘上",
+                     kind="path")
+BACKUP_KEEP = Setting("backup_keep", "YZLOGI_BACKUP_KEEP", "14",
+                      "备份文件夹中保留最近几份定时备份（更早的自动删除；恢复前自动保存的副本不删除）", kind="int", minimum=1)
+
+SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP)
 
 
 def data_dir() -> Path:
@@ -64,10 +74,25 @@ def plan_path() -> Path:
     return PLAN_FILE.value
 
 
+def trusted_proxies_text() -> str:
+    """The trusted proxy addresses as configured (YZLOGI_TRUSTED_PROXIES), parsed by yzlogi.forwarding."""
+    return TRUSTED_PROXIES.value
+
+
+def backup_dir() -> Path:
+    """Where backups go by default and where doctor looks for the latest: YZLOGI_BACKUP_DIR."""
+    return BACKUP_DIR.value
+
+
+def backup_keep() -> int:
+    """How many scheduled backups to keep: YZLOGI_BACKUP_KEEP, default 14."""
+    return BACKUP_KEEP.value
+
+
 def settings_markdown() -> str:
     """The README's table of settings (tests/unit/test_settings.py keeps the two equal)."""
     lines = ["| name | environment variable | default | meaning |", "| --- | --- | --- | --- |"]
-    lines += [f"| `{s.name}` | `{s.env}` | `{s.default}` | {s.help} |" for s in SETTINGS]
+    lines += [f"| `{s.name}` | `{s.env}` | {f'`{s.default}`' if s.default else '（无）'} | {s.help} |" for s in SETTINGS]
     return "\n".join(lines) + "\n"
 
 

@@ -5,8 +5,11 @@ NOTO_BOLD): the typeface the dashboard's charts name first, so the PDF reads
 like the screen. It is an OpenType/CFF font inside a collection (.ttc); fpdf2
 subsets and embeds it (as CIDFontType0C), so the PDF opens the same on any
 machine. `make run` and `make test` install the package (scripts/system-deps.sh).
-The environment variable YZLOGI_CJK_FONT names another font file (.ttf, .otf
-or .ttc with Simplified Chinese) for servers without Debian's package.
+The offline bundle (`make bundle`) carries the same files in fonts/ beside the
+program, with their licence; they are used first when present, so a bundle's
+briefings do not change with the server's packages. The environment variable
+YZLOGI_CJK_FONT names another font file (.ttf, .otf or .ttc with Simplified
+Chinese), and wins over both.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 NOTO_REGULAR = NOTO_DIR / "NotoSansCJK-Regular.ttc"
 NOTO_BOLD = NOTO_DIR / "NotoSansCJK-Bold.ttc"
 APT_PACKAGE = "fonts-noto-cjk"
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "fonts"  # only in an offline bundle
 
 
 class FontMissing(YzlogiError):
@@ -86,10 +90,12 @@ def cjk_font() -> CjkFont:
             raise _missing(path, f"但环境变量 {FONT_ENV} 指定的文件不存在")
         face = _face(str(path))
         return CjkFont(face, face)
-    if not NOTO_REGULAR.is_file():
-        raise _missing(NOTO_REGULAR, "本机未安装")
-    regular = _face(str(NOTO_REGULAR))
-    bold = _face(str(NOTO_BOLD)) if NOTO_BOLD.is_file() else regular
+    folder = BUNDLED_DIR if (BUNDLED_DIR / NOTO_REGULAR.name).is_file() else NOTO_DIR
+    regular_path, bold_path = folder / NOTO_REGULAR.name, folder / NOTO_BOLD.name
+    if not regular_path.is_file():
+        raise _missing(regular_path, "本机未安装")
+    regular = _face(str(regular_path))
+    bold = _face(str(bold_path)) if bold_path.is_file() else regular
     return CjkFont(regular, bold)
 
 

@@ -16,6 +16,10 @@ happens under a lock file beside it:
 - waits are bounded (config.LOCK_TIMEOUT_S) and end in LockTimeout, a Chinese
   message, never a raw lock error. flock has no timed wait, so the wait polls.
 
+A third file, yzlogi.running, tells whether an app process uses the folder: the
+app holds a shared flock on it for as long as it runs (RunningMark), which
+`restore` tries to take exclusively without waiting (`in_use`).
+
 flock is advisory and local: the folder must be on a local file system.
 """
 
@@ -44,6 +48,9 @@ class LockTimeout(YzlogiError):
 class FolderUnusable(YzlogiError):
     """The data folder or its lock files cannot be created or opened for writing."""
 
+
+RUNNING_FILE = "yzlogi.running"
+LOCK_FILES = ("yzlogi.lock", "yzlogi.turnstile", RUNNING_FILE)  # never copied, moved or removed
 
 _held = threading.local()  # lock files this thread holds: nested acquisition would deadlock
 
@@ -133,3 +140,62 @@ def _timeout_message(timeout: float, writing: bool) -> str:
         return (f"数据正被另一个导入或查看操作占用，等待 {timeout:g} 秒后仍未释放，"
                 "本次操作未执行，已保存的数据未受影响。请稍后重试。")
     return f"数据正被另一个导入操作占用，等待 {timeout:g} 秒后仍未完成。请稍后刷新重试。"
+
+
+class RunningMark:
+    """Says "an app runs on this folder" for as long as the object lives: a shared flock
+    on yzlogi.running (many app processes may hold it; `in_use` sees any of them)."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / RUNNING_FILE
+        self._fd: int | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        except OSError as exc:
+            raise FolderUnusable(f"无法使用数据文件夹 {self.path.parent}：{_reason(exc)}。") from exc
+        # Waits only while a restore holds the folder (`idle`): the app then opens the restored data.
+        fcntl.flock(self._fd, fcntl.LOCK_SH)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def in_use(folder: Path) -> bool:
+    """Whether an app process holds a RunningMark on the folder now (never waits)."""
+    try:
+        with idle(folder, create=False):
+            return False
+    except FolderInUse:
+        return True
+
+
+class FolderInUse(YzlogiError):
+    """An app process runs on the data folder."""
+
+
+@contextmanager
+def idle(folder: Path, create: bool = True) -> Iterator[None]:
+    """Hold yzlogi.running exclusively: no app runs on the folder, and one that starts
+    meanwhile waits until this ends. FolderInUse at once when an app runs."""
+    path = Path(folder) / RUNNING_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | (os.O_CREAT if create else 0), 0o666)
+    except FileNotFoundError:
+        if create:
+            raise
+        yield  # no app ever marked this folder
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderInUse(f"看板正在使用数据文件夹 {folder}。") from None
+        yield
+    finally:
+        os.close(fd)

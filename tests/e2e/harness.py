@@ -109,7 +109,8 @@ class AppServer:
         self.host = f"127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.log_path = log_path
-        self.env = {**os.environ, "YZLOGI_DATA_DIR": str(data_dir), **(env or {})}
+        # FORWARDED_ALLOW_IPS empty, as `make run` and the service start it (yzlogi/forwarding.py).
+        self.env = {**os.environ, "YZLOGI_DATA_DIR": str(data_dir), "FORWARDED_ALLOW_IPS": "", **(env or {})}
         self._log = open(log_path, "w", encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),

@@ -234,8 +234,9 @@ def test_gate_unlocks_with_the_right_passcode_and_slows_wrong_ones():
     assert gate.throttle.failures("session:s1") == 0
 
 
-def test_gate_says_when_it_locks_out():
-    clock, sleeps = Clock(), Sleeps()
+@pytest.mark.parametrize("start", [1000.0, 985.1])  # 985.1 + 15 + 900 - 1000.1 is 899.9999999999999
+def test_gate_says_when_it_locks_out(start):
+    clock, sleeps = Clock(start), Sleeps()
     gate = Gate(_throttle(clock, sleeps), Unlocks())
     encoded = hash_passcode("correct horse", salt=SALT, **FAST)
     messages = []
