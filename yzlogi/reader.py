@@ -5,7 +5,12 @@ xl/workbook.xml), ods (a zip whose mimetype is an OpenDocument spreadsheet), xls
 (an OLE2 compound file holding a Workbook stream) or CSV (text). The limits of
 config.py are checked before anything is parsed wherever the container allows
 (sizes from the zip directory, row counts from the sheet's <dimension>), and every
-refusal is a ReadError carrying a Chinese sentence that names the file.
+refusal is a ReadError carrying a Chinese sentence that names the file; a
+library's own words (calamine's errors) go to the log, never into the sentence.
+
+This module parses untrusted bytes, so it runs only in the sandbox process
+(yzlogi.sandbox), never in the server or the command line themselves: what a
+Rust panic, an abort or a runaway allocation there does stays in that process.
 
 Cells are read with fastexcel as strings (dates as 'YYYY-MM-DD HH:MM:SS'). It
 does not expose number formats, so numbers in %-formatted cells are found apart,
@@ -21,6 +26,7 @@ import codecs
 import csv
 import html
 import io
+import logging
 import posixpath
 import re
 import struct
@@ -28,12 +34,10 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import fastexcel
 import pyarrow as pa
 from defusedxml import ElementTree
 
 from yzlogi import config
-from yzlogi.cells import strings
 from yzlogi.model import InputFile
 
 XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
@@ -42,6 +46,8 @@ MB = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _UPLOAD_HINT = "请上传 .xlsx、.xls、.ods 工作簿或 .csv 文件"
+
+log = logging.getLogger(__name__)
 
 
 class ReadError(Exception):
@@ -72,6 +78,11 @@ class RawSheet:
         found = self._percent({self.positions[j]: j for j in arrays})
         return {j: rows for j, rows in found.items() if rows}
 
+    def percent_by_position(self) -> dict[int, list[int]]:
+        """Every column's %-formatted number cells, by spreadsheet column (what the sandbox sends back)."""
+        found = self.percent_cells(range(len(self.columns)))
+        return {self.positions[j]: rows for j, rows in found.items()}
+
 
 @dataclass
 class ReadResult:
@@ -93,14 +104,9 @@ def read_file(file: InputFile, wanted: Callable[[str], bool]) -> ReadResult:
         detail = str(exc).lower()
         if "password" in detail or "encrypt" in detail:
             raise _encrypted(file) from None
-        raise ReadError(
-            "read_failed", f"文件“{file.name}”无法读取，可能已损坏，请在 Excel 中重新保存后上传（{_short(exc)}）"
-        ) from None
-
-
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:120]
+        # The library's words (English, often cut short) are for the log, not for the official.
+        log.warning("%s could not be read: %s: %s", file.name, type(exc).__name__, " ".join(str(exc).split()))
+        raise ReadError("read_failed", f"文件“{file.name}”无法读取，可能已损坏，请在 Excel 中重新保存后上传") from None
 
 
 # --- what kind of file -----------------------------------------------------------
@@ -287,6 +293,8 @@ def _ole_entry_names(file: InputFile) -> set[str]:
 
 
 def _read_workbook(file: InputFile, kind: str, wanted: Callable[[str], bool]) -> ReadResult:
+    import fastexcel  # here: a CSV is read without loading it
+
     reader = fastexcel.read_excel(file.data)
     limit = config.MAX_ROWS_PER_SHEET.value
     formats = _Formats(file, kind)
@@ -413,15 +421,18 @@ class _Formats:
             return {}
         xml = self.archive.read(path)
         ids = b"|".join(b"%d" % s for s in sorted(styles))
-        found: dict[int, list[int]] = {}
-        for position, j in columns.items():
-            # One C-level findall per column. Writers put r first (Excel, WPS, LibreOffice,
-            # openpyxl); a text, boolean or error cell keeps its value whatever its format.
-            pattern = re.compile(
-                rb'<c r="' + _column_letters(position).encode() + rb'(\d+)"(?=[^>]*?\bs="(?:' + ids + rb')")'
-                rb'(?![^>]*?\bt="(?:s|str|inlineStr|b|e)")'
-            )
-            found[j] = [int(row) - 1 for row in pattern.findall(xml)]
+        # One C-level findall for every column. Writers put r first (Excel, WPS, LibreOffice,
+        # openpyxl); a text, boolean or error cell keeps its value whatever its format.
+        pattern = re.compile(
+            rb'<c r="([A-Z]{1,3})(\d+)"(?=[^>]*?\bs="(?:' + ids + rb')")'
+            rb'(?![^>]*?\bt="(?:s|str|inlineStr|b|e)")'
+        )
+        letters = {_column_letters(position).encode(): j for position, j in columns.items()}
+        found: dict[int, list[int]] = {j: [] for j in columns.values()}
+        for column, row in pattern.findall(xml):
+            j = letters.get(column)
+            if j is not None:
+                found[j].append(int(row) - 1)
         return found
 
     # ods: a percent cell says office:value-type="percentage".
@@ -520,14 +531,22 @@ def _read_csv(file: InputFile) -> RawSheet:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raise ReadError("read_failed", f"文件“{file.name}”不是有效的 CSV 文件（{_short(exc)}），{_UPLOAD_HINT}") from None
+        log.warning("%s is no valid CSV: %s", file.name, exc)
+        raise ReadError("read_failed", f"文件“{file.name}”不是有效的 CSV 文件，{_UPLOAD_HINT}") from None
     width = max((len(row) for row in rows), default=0)
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-    columns = [strings(column) for column in zip(*rows)] if rows else []
+    columns = [_strings(column) for column in zip(*rows)] if rows else []
     return RawSheet(file=file.name, name=file.name, format=CSV, columns=columns,
                     positions=list(range(width)), rows=len(rows))
+
+
+def _strings(values: Sequence[str]) -> pa.Array:
+    """cells.strings, without loading pyarrow.compute into the reading process."""
+    builder = pa.lib.StringBuilder()
+    builder.append_values(list(values))
+    return builder.finish()
 
 
 def _decode(file: InputFile) -> str:

@@ -14,6 +14,7 @@ in full but built only for the rows that will be listed (config.MAX_ISSUES_LISTE
 from __future__ import annotations
 
 import bisect
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -21,8 +22,9 @@ from functools import reduce
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yzlogi import cells, config, reader
+from yzlogi import cells, config, reader, sandbox
 from yzlogi.cells import MISSING, ColumnReader, read_column, scalar, strings, typed
+from yzlogi.config import size_refusal
 from yzlogi.model import ERROR, WARNING, InputFile, Issue, ParsedWorkbook, SheetSource
 from yzlogi.plan import Plan
 from yzlogi.schema import (
@@ -47,6 +49,8 @@ _SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
 # The registers that count toward an indicator: (sheet key, date column, indicator no).
 _REGISTERS = (("warehouses", "opened", 7), ("forwarders", "registered", 8))
 
+log = logging.getLogger(__name__)
+
 
 def _positions(count: int) -> pa.Array:
     """0 … count − 1 (uint64), as Arrow numbers its rows."""
@@ -64,24 +68,11 @@ def read_workbook(files: Sequence[InputFile], plan: Plan) -> ParsedWorkbook:
     issues = _Issues()
     try:
         _read(parsed, issues, plan)
-    except Exception as exc:  # a bug of ours must still not take the page down
-        issues.add(ERROR, "read_failed", f"读取上传内容时出错（{_detail(exc)}），请联系管理员")
+    except Exception:  # a bug of ours must still not take the page down; its words go to the log
+        log.exception("reading an upload failed")
+        issues.add(ERROR, "read_failed", "读取上传内容时出错，请联系管理员查看服务器日志")
     issues.finish(parsed)
     return parsed
-
-
-def _detail(exc: Exception) -> str:
-    return (" ".join(str(exc).split()) or type(exc).__name__)[:120]
-
-
-def size_refusal(total: int) -> str | None:
-    """Why an upload of `total` bytes is refused (config.MAX_UPLOAD_MB), or None.
-
-    The command line asks before reading a file, so a huge one is never loaded."""
-    limit = config.MAX_UPLOAD_MB.value
-    if total > limit * reader.MB:
-        return f"上传的文件共 {total / reader.MB:.1f} MB，超过上限 {limit} MB"
-    return None
 
 
 def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
@@ -98,15 +89,10 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
     refused: set[str] = set()  # sheets refused whole (too many rows): not also "missing"
     file_refused = False  # a refused file explains the sheets it would have held
     any_csv = False
-    for file in files:
-        try:
-            result = reader.read_file(file, lambda name: sheet_by_name(name) is not None)
-        except reader.ReadError as exc:
-            issues.add(ERROR, exc.code, exc.message)
-            file_refused = True
-            continue
-        except Exception as exc:
-            issues.add(ERROR, "read_failed", f"读取文件“{file.name}”时出错（{_detail(exc)}），文件可能已损坏")
+    # Each file is parsed in a sandbox process of its own (yzlogi.sandbox): a refusal, never a crash.
+    for file, result in zip(files, sandbox.read_files(files)):
+        if isinstance(result, reader.ReadError):
+            issues.add(ERROR, result.code, result.message)
             file_refused = True
             continue
         for code, message, name in result.problems:
@@ -150,9 +136,10 @@ def _read(parsed: ParsedWorkbook, issues: _Issues, plan: Plan) -> None:
         try:
             check = _SheetCheck(raw, sheet, plan, issues, header)
             check.run()
-        except Exception as exc:
+        except Exception:
+            log.exception("checking sheet %s of %s failed", sheet.key, raw.file)
             issues.add(ERROR, "read_failed",
-                       f"检查文件“{raw.file}”的工作表「{sheet.name}」时出错（{_detail(exc)}），请联系管理员",
+                       f"检查文件“{raw.file}”的工作表「{sheet.name}」时出错，请联系管理员查看服务器日志",
                        sheet=sheet.name, order=_order(sheet))
             continue
         checks[sheet.key] = check

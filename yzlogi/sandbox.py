@@ -1,0 +1,608 @@
+"""Untrusted files are opened in a short-lived process of their own: the sandbox.
+
+An uploaded file is parsed by native code (calamine, through fastexcel) that can
+panic, abort the whole process, or try to allocate gigabytes for a 2 KB file. So
+the server and the command line never parse one themselves. Each file is read by
+a child process that limits itself before it looks at a byte of the file
+(address space, CPU seconds, no file written, no core dump), runs yzlogi.reader
+and hands back the raw sheets as Arrow IPC, or the reader's refusal. The parent
+holds the child to a wall time and an output size. A child that panics, aborts,
+is killed, runs out of time or memory, or answers anything but a well-formed
+result becomes one Chinese refusal naming the file (code CRASHED); what the
+child wrote on stderr (the library's own words) goes to the log. The parent
+never fails with it.
+
+    read_files(files) -> [ReadResult | ReadError, …]   one child per file, a few at a time
+    prefetch(files)                                     start the children early (the command line
+                                                        loads DuckDB and the plan meanwhile)
+
+Children are forked by a zygote: a process started once per parent, on first
+use (`python -m yzlogi.sandbox zygote`), that has imported the reader and its
+libraries and does nothing but fork one child per file. A child then costs a
+fork (a few ms) instead of a Python start and pyarrow's import (~150 ms). The
+zygote never reads a file; it is restarted if it dies. It is not a security
+boundary against code execution (the child runs as the same user); it contains
+crashes and runaway resource use.
+
+The protocol. The parent sends the zygote, over a Unix socket, a JSON request
+(limits, the YZLOGI_ environment) with four descriptors: the child's stdin,
+stdout, stderr and a status pipe; the zygote forks, answers the child's pid, and
+when the child ends writes its wait status (4 bytes) to the status pipe.
+  stdin   4-byte big-endian length, a JSON header {"name": file name}, the file's bytes
+  stdout  frames of an 8-byte big-endian length and a payload: first a JSON summary,
+          {"refused": [code, message]} or {"problems": [[code, message, sheet], …],
+          "sheets": [{"name", "format", "positions", "rows", "percent"}, …]}, then one
+          Arrow IPC stream per sheet (one record batch of string columns)
+  stderr  free text, logged by the parent
+
+Test-only hook: with YZLOGI_TEST_SANDBOX set to one of MISBEHAVIOURS, the child
+misbehaves that way after limiting itself, in place of reading the file, so that
+tests/integration/test_sandbox.py can show every way a child can fail. Unset
+(always, outside those tests) it does nothing.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import resource
+import selectors
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from yzlogi import config
+from yzlogi.model import InputFile
+
+MB = 1024 * 1024
+CRASHED = "read_crashed"
+UNAVAILABLE = "read_unavailable"
+# At most this many children at once for one upload: each parses a whole file in memory.
+MAX_CHILDREN = 4
+_STDERR_KEPT = 8192  # the last bytes of a child's stderr, for the log
+_CHUNK = 65536
+_GRACE_S = 5  # after a kill, how long the zygote has to report the child's end
+
+TEST_ENV = "YZLOGI_TEST_SANDBOX"
+MISBEHAVIOURS = ("panic", "abort", "kill", "loop", "sleep", "allocate", "flood", "garbage")
+
+log = logging.getLogger(__name__)
+
+
+def crashed_message(name: str) -> str:
+    """The refusal of a file whose reading process failed (CRASHED)."""
+    return f"文件“{name}”已损坏或格式异常，无法读取，请在 Excel 中打开并另存为 .xlsx 后重新上传"
+
+
+def unavailable_message(name: str) -> str:
+    """The refusal when no reading process could be started at all (UNAVAILABLE): not the file's fault."""
+    return f"服务器暂时无法读取文件“{name}”（读取进程无法启动），请稍后重试；如仍不行，请联系系统管理员查看服务器日志"
+
+
+class _Unavailable(Exception):
+    """No child could be forked (the zygote cannot be started or does not answer)."""
+
+
+# --- the parent's side -----------------------------------------------------------
+
+
+class _Zygote:
+    """The process that forks the readers, started on first use and again if it died."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+        self.socket: socket.socket | None = None
+
+    def fork(self, request: dict, fds: Sequence[int]) -> int:
+        """A new child reading from/writing to `fds` (stdin, stdout, stderr, status); its pid."""
+        message = json.dumps(request).encode("utf-8")
+        with self.lock:
+            for _attempt in range(2):
+                try:
+                    if self.process is None or self.process.poll() is not None:
+                        self._start()
+                    self.socket.settimeout(max(config.READ_TIMEOUT_S.value, 10))
+                    socket.send_fds(self.socket, [message], fds)
+                    reply = json.loads(self.socket.recv(4096) or b"{}")
+                    if "pid" in reply:
+                        return int(reply["pid"])
+                    log.warning("the sandbox zygote could not fork: %s", reply.get("error", "no answer"))
+                except (OSError, ValueError) as exc:
+                    log.warning("the sandbox zygote failed: %s", exc)
+                self._stop()
+            raise _Unavailable()
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "yzlogi.sandbox", "zygote", str(theirs.fileno())],
+                cwd=config.ROOT, env=_zygote_env(), pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            )
+        except OSError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.socket = ours
+
+    def _stop(self) -> None:
+        if self.socket is not None:
+            self.socket.close()
+            self.socket = None
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+_ZYGOTE = _Zygote()
+atexit.register(_ZYGOTE._stop)
+
+
+def _zygote_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Arrow's own allocators reserve address space up front; the system one keeps the
+    # memory limit about what is used. Few malloc arenas and no BLAS threads, for the
+    # same reason and so that the zygote has one thread when it forks.
+    env.update(ARROW_DEFAULT_MEMORY_POOL="system", MALLOC_ARENA_MAX="2", OPENBLAS_NUM_THREADS="1",
+               OMP_NUM_THREADS="1")
+    return env
+
+
+class _Child:
+    """One file being read by one child; the exchange runs in a thread of its own."""
+
+    def __init__(self, file: InputFile):
+        self.file = file
+        self.thread: threading.Thread | None = None
+        self.output = b""
+        self.errors = b""
+        self.status: int | None = None  # the child's wait status, once the zygote reported it
+        self.failure = ""  # why the exchange failed, for the log ('' when it did not)
+        self.unavailable = False
+        self.elapsed = 0.0
+        self._open: set[int] = set()
+
+    @property
+    def started(self) -> bool:
+        return self.thread is not None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="yzlogi-sandbox", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        timeout_s, output_mb = config.READ_TIMEOUT_S.value, config.READ_OUTPUT_MB.value
+        request = {
+            "memory_mb": config.READ_MEMORY_MB.value,
+            "cpu_s": config.READ_CPU_S.value,
+            "env": {key: value for key, value in os.environ.items() if key.startswith("YZLOGI_")},
+        }
+        pipes = [os.pipe() for _ in range(4)]  # stdin, stdout, stderr, status
+        theirs = [pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1]]
+        self._open = {fd for pipe in pipes for fd in pipe}
+        try:
+            try:
+                pid = _ZYGOTE.fork(request, theirs)
+            finally:
+                for fd in theirs:
+                    self._close(fd)
+            self._exchange(pid, [pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0]], started + timeout_s,
+                           output_mb)
+        except _Unavailable:
+            self.unavailable = True
+            self.failure = "the zygote is unavailable"
+        except OSError as exc:
+            self.failure = f"exchange failed: {exc}"
+        finally:
+            for fd in list(self._open):
+                self._close(fd)
+            self.elapsed = time.monotonic() - started
+
+    def _close(self, fd: int) -> None:
+        """Close one of this exchange's descriptors once (a second close could hit another thread's)."""
+        if fd in self._open:
+            self._open.discard(fd)
+            os.close(fd)
+
+    def _exchange(self, pid: int, fds: list[int], deadline: float, output_mb: int) -> None:
+        """Send the request, gather stdout (up to the limit), stderr and the status, within the wall time."""
+        stdin, stdout, stderr, status = fds
+        header = json.dumps({"name": self.file.name}).encode("utf-8")
+        request = memoryview(struct.pack(">I", len(header)) + header + self.file.data)
+        limit = output_mb * MB
+        output, errors, reported = bytearray(), bytearray(), bytearray()
+        selector = selectors.DefaultSelector()
+        for fd in fds:
+            os.set_blocking(fd, False)
+        selector.register(stdin, selectors.EVENT_WRITE)
+        for fd in (stdout, stderr, status):
+            selector.register(fd, selectors.EVENT_READ)
+        sent, open_reads, killed = 0, 3, False
+        try:
+            while open_reads:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if killed:
+                        break  # the zygote did not report the end in time: give up on the status
+                    self.failure = self.failure or f"no answer within {config.READ_TIMEOUT_S.value} s"
+                    killed = _kill(pid)
+                    deadline = time.monotonic() + _GRACE_S
+                    continue
+                for key, _events in selector.select(min(left, 1.0)):
+                    fd = key.fd
+                    if fd == stdin:
+                        try:
+                            sent += os.write(stdin, request[sent:sent + _CHUNK])
+                        except BrokenPipeError:  # the child stopped reading: its end says why
+                            sent = len(request)
+                        except BlockingIOError:
+                            continue
+                        if sent >= len(request):
+                            selector.unregister(stdin)
+                            self._close(stdin)
+                        continue
+                    try:
+                        chunk = os.read(fd, _CHUNK)
+                    except BlockingIOError:
+                        continue
+                    if not chunk:
+                        selector.unregister(fd)
+                        open_reads -= 1
+                    elif fd == stdout:
+                        if not killed:
+                            output += chunk
+                    elif fd == stderr:
+                        errors += chunk
+                        del errors[:-_STDERR_KEPT]
+                    else:
+                        reported += chunk
+                if len(output) > limit and not killed:
+                    self.failure = f"answered more than {output_mb} MB"
+                    killed = _kill(pid)
+                    output.clear()
+                    deadline = time.monotonic() + _GRACE_S
+        finally:
+            selector.close()
+        if len(reported) >= 4:
+            self.status = struct.unpack(">i", reported[:4])[0]
+        self.output, self.errors = bytes(output), bytes(errors)
+
+    def result(self):
+        """The ReadResult, or the ReadError to raise (the reader's refusal, CRASHED or UNAVAILABLE)."""
+        from yzlogi import reader
+
+        if self.thread is None:
+            self.start()
+        self.thread.join()
+        text = self.errors.decode("utf-8", "replace").strip()
+        if not self.failure and self.status == 0:
+            if text:  # the reader's own log: a library's words about a file it refused
+                log.warning("reading %r in the sandbox: %s", self.file.name, text[-2000:])
+            try:
+                return _decode(self.file, self.output)
+            except reader.ReadError as exc:
+                return exc
+            except Exception as exc:  # noqa: BLE001 - whatever the child wrote, it is refused
+                self.failure = f"answered something unreadable ({type(exc).__name__}: {exc})"
+        why = self.failure or _status_text(self.status)
+        if self.failure and self.status is not None:
+            why += f", then {_status_text(self.status)}"
+        log.warning("reading %r in the sandbox failed after %.1f s: %s%s", self.file.name, self.elapsed, why,
+                    f"; its stderr ends: {text[-2000:]}" if text else "")
+        if self.unavailable:
+            return reader.ReadError(UNAVAILABLE, unavailable_message(self.file.name))
+        return reader.ReadError(CRASHED, crashed_message(self.file.name))
+
+
+def _kill(pid: int) -> bool:
+    try:
+        os.killpg(pid, signal.SIGKILL)  # the child leads its own session
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
+    return True
+
+
+def _status_text(status: int | None) -> str:
+    if status is None:
+        return "its end was not reported"
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return f"killed by {signal.Signals(number).name}"
+        except ValueError:
+            return f"killed by signal {number}"
+    return f"exited with {os.WEXITSTATUS(status)}"
+
+
+_pending: dict[int, _Child] = {}  # id(file) → its child, started by prefetch
+_pending_lock = threading.Lock()
+
+
+def prefetch(files: Sequence[InputFile]) -> None:
+    """Start reading `files` now (up to MAX_CHILDREN of them); read_files picks the results up."""
+    with _pending_lock:
+        for file in files[:MAX_CHILDREN]:
+            if id(file) not in _pending:
+                child = _Child(file)
+                child.start()
+                _pending[id(file)] = child
+
+
+def read_files(files: Sequence[InputFile]) -> list:
+    """Each file read in a child of its own: its reader.ReadResult, or the reader.ReadError refusing it.
+
+    Up to MAX_CHILDREN children run at once; results come back in the order of `files`."""
+    children: list[_Child] = []
+    with _pending_lock:
+        for file in files:
+            child = _pending.pop(id(file), None)
+            children.append(child if child is not None and child.file is file else _Child(file))
+    results = []
+    for index, child in enumerate(children):
+        for ahead in children[index:index + MAX_CHILDREN]:
+            if not ahead.started:
+                ahead.start()
+        results.append(child.result())
+    return results
+
+
+def _decode(file: InputFile, output: bytes) -> object:
+    """The child's answer as a ReadResult (or the ReadError it refused the file with)."""
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    from yzlogi import reader
+
+    frames = _frames(output)
+    summary = json.loads(frames[0])
+    if "refused" in summary:
+        code, message = summary["refused"]
+        return reader.ReadError(str(code), str(message))
+    sheets = summary["sheets"]
+    if len(frames) != 1 + len(sheets):
+        raise ValueError(f"{len(frames) - 1} tables for {len(sheets)} sheets")
+    result = reader.ReadResult([], [(str(c), str(m), str(n)) for c, m, n in summary["problems"]])
+    for described, frame in zip(sheets, frames[1:]):
+        batch = pyarrow.ipc.open_stream(frame).read_next_batch()
+        positions = [int(p) for p in described["positions"]]
+        rows = int(described["rows"])
+        if batch.num_columns != len(positions) or any(
+                column.type != pa.string() or len(column) != rows for column in batch.columns):
+            raise ValueError("a table unlike its description")
+        percent = {int(position): [int(r) for r in found] for position, found in described["percent"].items()}
+        result.sheets.append(reader.RawSheet(
+            file=file.name, name=str(described["name"]), format=str(described["format"]),
+            columns=list(batch.columns), positions=positions, rows=rows,
+            _percent=(lambda wanted, percent=percent: {j: percent[p] for p, j in wanted.items() if p in percent}),
+        ))
+    return result
+
+
+def _frames(data: bytes) -> list[bytes]:
+    frames, offset = [], 0
+    while offset < len(data):
+        (length,) = struct.unpack_from(">Q", data, offset)
+        offset += 8
+        if offset + length > len(data):
+            raise ValueError("a frame runs past the end")
+        frames.append(data[offset:offset + length])
+        offset += length
+    if not frames:
+        raise ValueError("no answer")
+    return frames
+
+
+# --- the zygote ------------------------------------------------------------------------
+
+
+def zygote(fd: int) -> int:
+    """python -m yzlogi.sandbox zygote FD: fork a reading child for every request on the socket FD."""
+    server = socket.socket(fileno=fd)
+    broken = ""
+    try:  # loaded once here, so that every child has them already
+        import fastexcel  # noqa: F401
+        import pyarrow  # noqa: F401
+        import pyarrow.ipc  # noqa: F401
+        import xlrd  # noqa: F401
+
+        from yzlogi import reader, schema  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - said to the parent, which logs it
+        broken = f"cannot load the reader: {type(exc).__name__}: {exc}"
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    waiting: dict[int, int] = {}  # child pid → the status pipe to report its end on
+    selector = selectors.DefaultSelector()
+    selector.register(server, selectors.EVENT_READ)
+    selector.register(wake_r, selectors.EVENT_READ)
+    while True:
+        for key, _events in selector.select():
+            if key.fd == wake_r:
+                os.read(wake_r, 4096)
+                _reap(waiting)
+                continue
+            message, fds, _flags, _address = socket.recv_fds(server, 65536, 4)
+            if not message:
+                return 0  # the parent is gone; children still running end on their own
+            if len(fds) != 4 or broken:
+                for received in fds:
+                    os.close(received)
+                server.send(json.dumps({"error": broken or f"{len(fds)} descriptors"}).encode())
+                continue
+            try:
+                pid = os.fork()
+            except OSError as exc:
+                for received in fds:
+                    os.close(received)
+                server.send(json.dumps({"error": str(exc)}).encode())
+                continue
+            if pid == 0:
+                code = 70
+                try:
+                    server.detach()  # its descriptor is closed below with the zygote's others
+                    code = _forked(json.loads(message), fds)
+                finally:
+                    os._exit(code)
+            for received in fds[:3]:
+                os.close(received)
+            waiting[pid] = fds[3]
+            server.send(json.dumps({"pid": pid}).encode())
+            _reap(waiting)
+
+
+def _reap(waiting: dict[int, int]) -> None:
+    """Report every child that ended on its status pipe."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        fd = waiting.pop(pid, None)
+        if fd is not None:
+            try:
+                os.write(fd, struct.pack(">i", status))
+            except OSError:
+                pass  # the parent gave up waiting
+            os.close(fd)
+
+
+def _forked(request: dict, fds: list[int]) -> int:
+    """In the forked child: take the request's streams, then read the file as child() does."""
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.setsid()  # its own process group: the parent kills it and nothing else
+    for target, fd in enumerate(fds[:3]):
+        os.dup2(fd, target)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX") if os.sysconf("SC_OPEN_MAX") > 0 else 65536)
+    for name in [name for name in os.environ if name.startswith("YZLOGI_")]:
+        del os.environ[name]
+    os.environ.update(request["env"])
+    return child(int(request["memory_mb"]), int(request["cpu_s"]))
+
+
+# --- the child -------------------------------------------------------------------
+
+
+def _limit(which: int, soft: int, hard: int | None = None) -> None:
+    """Lower a resource limit of this process (never above a hard limit already set)."""
+    _soft, ceiling = resource.getrlimit(which)
+    hard = soft if hard is None else hard
+    if ceiling != resource.RLIM_INFINITY:
+        soft, hard = min(soft, ceiling), min(hard, ceiling)
+    resource.setrlimit(which, (soft, hard))
+
+
+def child(memory_mb: int, cpu_s: int) -> int:
+    """Read one file from stdin and answer on stdout, limited before anything of it is read."""
+    _limit(resource.RLIMIT_CORE, 0)  # an abort leaves no core file behind
+    _limit(resource.RLIMIT_AS, memory_mb * MB)
+    _limit(resource.RLIMIT_CPU, cpu_s, cpu_s + 1)  # SIGXCPU at the soft limit, SIGKILL a second later
+    import traceback
+
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    from yzlogi import reader
+    from yzlogi.schema import sheet_by_name
+
+    # No file is written from here on: a write fails (EFBIG) instead of a signal killing the child.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    _limit(resource.RLIMIT_FSIZE, 0)
+    stdin, stdout = open(0, "rb", closefd=False), open(1, "wb", closefd=False)
+    (length,) = struct.unpack(">I", stdin.read(4))
+    name = json.loads(stdin.read(length))["name"]
+    data = stdin.read()
+    misbehave = os.environ.get(TEST_ENV, "")
+    try:
+        if misbehave:
+            _misbehave(misbehave, stdout)
+        result = reader.read_file(InputFile(name, data), lambda sheet: sheet_by_name(sheet) is not None)
+    except reader.ReadError as exc:
+        _frame(stdout, json.dumps({"refused": [exc.code, exc.message]}, ensure_ascii=False).encode("utf-8"))
+        stdout.flush()
+        return 0
+    except BaseException:  # a panic of the Rust reader (pyo3's PanicException) is a BaseException
+        traceback.print_exc()
+        sys.stderr.flush()
+        return 3
+    summary = {
+        "problems": result.problems,
+        "sheets": [{"name": raw.name, "format": raw.format, "positions": raw.positions, "rows": raw.rows,
+                    "percent": raw.percent_by_position()} for raw in result.sheets],
+    }
+    _frame(stdout, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
+    for raw in result.sheets:
+        names = [str(p) for p in raw.positions]
+        batch = pa.RecordBatch.from_arrays(raw.columns, names=names) if raw.columns else pa.record_batch([])
+        sink = pa.BufferOutputStream()
+        with pyarrow.ipc.new_stream(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+        _frame(stdout, sink.getvalue().to_pybytes())
+    stdout.flush()
+    return 0
+
+
+def _frame(stream, payload: bytes) -> None:
+    stream.write(struct.pack(">Q", len(payload)))
+    stream.write(payload)
+
+
+def _misbehave(how: str, stdout) -> None:
+    """The test-only hook (module docstring): fail in the way named."""
+    if how == "panic":
+        class PanicException(BaseException):  # what pyo3 raises for a Rust panic
+            pass
+        raise PanicException("index out of bounds: the len is 4 but the index is 4")
+    if how == "abort":
+        os.abort()
+    if how == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if how == "loop":
+        while True:
+            pass
+    if how == "sleep":
+        time.sleep(3600)
+    if how == "allocate":
+        import ctypes
+
+        # As the Rust reader does for a huge length read from a small .xls: the allocation
+        # fails under the address-space limit and Rust aborts.
+        malloc = ctypes.CDLL(None).malloc
+        malloc.restype = ctypes.c_void_p
+        if not malloc(ctypes.c_size_t(7 << 30)):
+            print("memory allocation of 7516192768 bytes failed", file=sys.stderr, flush=True)
+            os.abort()
+    if how == "flood":
+        block = b"\0" * _CHUNK
+        while True:
+            stdout.write(block)
+    if how == "garbage":
+        _frame(stdout, b'{"sheets": [{"name": "x"}]}')
+        stdout.flush()
+        os._exit(0)
+
+
+def main(argv: Sequence[str]) -> int:
+    if argv[:1] == ["zygote"]:
+        return zygote(int(argv[1]))
+    return child(int(argv[0]), int(argv[1]))  # one file from stdin, without a zygote (by hand)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
