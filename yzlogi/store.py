@@ -124,6 +124,16 @@ class RawFileMissing(StoreError):
     """A kept upload is missing from uploads/ or no longer matches its sha256."""
 
 
+class ChangedMeanwhile(StoreError):
+    """Another writer changed the active version after the caller looked (its expected_token)."""
+
+    def __init__(self, action: str, token: str):
+        version = token.rpartition(":")[2]
+        now = f"当前版本现为版本 {version}" if version not in ("", "0") else "当前版本已变化"
+        super().__init__(f"在您确认之前，其他人已更新了数据（{now}），本次{action}未执行，当前数据未改变。")
+        self.token = token
+
+
 def duplicate_message(version: Version) -> str:
     text = (f"这些文件与已导入的版本 {version.id}（{version.committed_at:%Y-%m-%d %H:%M}，{version.by}）"
             "内容完全相同，未重复导入。")
@@ -364,8 +374,10 @@ class Store:
 
     # --- writing ----------------------------------------------------------------
 
-    def import_files(self, files: Sequence[InputFile], by: str, note: str = "") -> ImportOutcome:
-        """Read, validate and, when there is no error, commit an upload as the new active version."""
+    def import_files(self, files: Sequence[InputFile], by: str, note: str = "",
+                     expected_token: str | None = None) -> ImportOutcome:
+        """Read, validate and, when there is no error, commit an upload as the new active version
+        (with `expected_token`, only if the state is still that one: see commit)."""
         from yzlogi.workbook import read_workbook  # imported late: the reader pulls in fastexcel
 
         # Read before the store is touched: a refused upload costs no DuckDB open and leaves the folder as it was.
@@ -374,21 +386,24 @@ class Store:
             return ImportOutcome(parsed)
         try:
             with self._writing_ready() as con:
-                version = self._commit(parsed, by, note, sample=False, con=con)
+                version = self._commit(parsed, by, note, sample=False, con=con, expected_token=expected_token)
         except DuplicateUpload as duplicate:
             return ImportOutcome(parsed, duplicate_of=duplicate.version)
         return ImportOutcome(parsed, version=version)
 
-    def commit(self, parsed: ParsedWorkbook, by: str, note: str = "", sample: bool = False) -> Version:
+    def commit(self, parsed: ParsedWorkbook, by: str, note: str = "", sample: bool = False,
+               expected_token: str | None = None) -> Version:
         """Store a validated upload as a new version and make it active, all or nothing.
 
         Raises WorkbookHasErrors when `parsed` has errors, DuplicateUpload when the
-        same bytes were committed before (nothing is stored in either case)."""
+        same bytes were committed before, ChangedMeanwhile when `expected_token` (the
+        state_token() the caller reviewed against) is no longer the state, checked under
+        the write lock (nothing is stored in any of these cases)."""
         self.ensure_ready()
-        return self._commit(parsed, by, note, sample)
+        return self._commit(parsed, by, note, sample, expected_token=expected_token)
 
     def _commit(self, parsed: ParsedWorkbook, by: str, note: str, sample: bool,
-                only_if_empty: bool = False, con=None) -> Version | None:
+                only_if_empty: bool = False, con=None, expected_token: str | None = None) -> Version | None:
         """Commit under the exclusive lock: in a connection of its own, or in `con` (already writing)."""
         if not parsed.ok:
             raise WorkbookHasErrors(parsed.error_count)
@@ -399,6 +414,7 @@ class Store:
         by = by.strip() or UNSIGNED
         with self._writing() if con is None else nullcontext(con) as con:
             _kill_point("locked")
+            _expect(con, expected_token, "导入")
             if only_if_empty and _scalar(con, "version_count") > 0:
                 return None
             existing = con.execute(statement("versions", "version_id_by_sha256"), [sha256]).fetchone()
@@ -447,11 +463,14 @@ class Store:
             _kill_point("state_written")
             return _version(con, version_id)
 
-    def rollback(self, version_id: int, by: str, note: str = "") -> Version:
-        """Make an earlier (or any other) version active again; the switch is logged."""
+    def rollback(self, version_id: int, by: str, note: str = "", expected_token: str | None = None) -> Version:
+        """Make an earlier (or any other) version active again; the switch is logged.
+
+        With `expected_token`, only if the state is still that one (ChangedMeanwhile, checked under the lock)."""
         self.ensure_ready()
         by = by.strip() or UNSIGNED
         with self._writing() as con:
+            _expect(con, expected_token, "回滚")
             version = _version(con, version_id)
             if version.active:
                 raise AlreadyActive(version.id)
@@ -654,6 +673,15 @@ def _transaction(con) -> Iterator[None]:
 def _token(con) -> str:
     last = con.execute(statement("versions", "last_activation")).fetchone()
     return f"{last[0]}:{last[1]}" if last else "0:0"
+
+
+def _expect(con, expected_token: str | None, action: str) -> None:
+    """Refuse (ChangedMeanwhile) when the state is no longer `expected_token`; call under the write lock."""
+    if expected_token is None:
+        return
+    current = _token(con)
+    if (expected_token or "0:0") != current:
+        raise ChangedMeanwhile(action, current)
 
 
 def _activate(con, version_id: int, at: datetime, by: str, action: str, note: str) -> None:
