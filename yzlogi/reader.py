@@ -70,17 +70,27 @@ class RawSheet:
     positions: list[int]  # spreadsheet column of each array, 0 = A
     rows: int
     _percent: Callable[[dict[int, int]], dict[int, list[int]]] | None = field(default=None, repr=False)
+    _literal: Callable[[dict[int, int]], dict[int, list[int]]] | None = field(default=None, repr=False)
 
     def percent_cells(self, arrays: Sequence[int]) -> dict[int, list[int]]:
         """For the given array indices: 0-based rows of numbers in %-formatted cells."""
-        if self._percent is None or not arrays:
+        return self._cells(self._percent, arrays)
+
+    def literal_percent_cells(self, arrays: Sequence[int]) -> dict[int, list[int]]:
+        """For the given array indices: 0-based rows of numbers shown with a % their format
+        does not scale by (0.0"%"): what the official saw is the number with a % sign."""
+        return self._cells(self._literal, arrays)
+
+    def _cells(self, found_by, arrays: Sequence[int]) -> dict[int, list[int]]:
+        if found_by is None or not arrays:
             return {}
-        found = self._percent({self.positions[j]: j for j in arrays})
+        found = found_by({self.positions[j]: j for j in arrays})
         return {j: rows for j, rows in found.items() if rows}
 
-    def percent_by_position(self) -> dict[int, list[int]]:
-        """Every column's %-formatted number cells, by spreadsheet column (what the sandbox sends back)."""
-        found = self.percent_cells(range(len(self.columns)))
+    def percent_by_position(self, literal: bool = False) -> dict[int, list[int]]:
+        """Every column's percent cells (or shown-only ones), by spreadsheet column (what the sandbox sends back)."""
+        every = range(len(self.columns))
+        found = self.literal_percent_cells(every) if literal else self.percent_cells(every)
         return {self.positions[j]: rows for j, rows in found.items()}
 
 
@@ -321,6 +331,7 @@ def _read_workbook(file: InputFile, kind: str, wanted: Callable[[str], bool]) ->
                 positions=positions,
                 rows=batch.num_rows,
                 _percent=(lambda wanted_columns, name=name: formats.percent_rows(name, wanted_columns)),
+                _literal=(lambda wanted_columns, name=name: formats.literal_rows(name, wanted_columns)),
             )
         )
     return result
@@ -381,70 +392,94 @@ class _Formats:
         return self._sheet_paths
 
     def percent_rows(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
-        """{array index: 0-based rows} of numbers in %-formatted cells of the given columns."""
-        if self.kind == XLSX:
-            return self._xlsx_percent(name, columns)
-        if self.kind == ODS:
-            return self._ods_percent(name, columns)
-        if self.kind == XLS:
-            return self._xls_percent(name, columns)
-        return {}
+        """{array index: 0-based rows} of numbers in %-formatted cells (0.105 shown 10.5%) of the given columns."""
+        scaled, _shown = self._percent_cells(name)
+        return {j: scaled.get(position, []) for position, j in columns.items()}
 
-    # xlsx: styles.xml says which cell styles (s="…") are percent formats.
-    def _xlsx_styles(self) -> set[int]:
+    def literal_rows(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
+        """{array index: 0-based rows} of numbers whose format shows a % it does not scale by
+        (10.5 shown 10.5% through 0.0"%"): percentage points the official saw as such."""
+        _scaled, shown = self._percent_cells(name)
+        return {j: shown.get(position, []) for position, j in columns.items()}
+
+    def _percent_cells(self, name: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """Every column's (scaled, shown-only) percent number cells of a sheet, found in one pass."""
+        cache = self.__dict__.setdefault("_cells", {})
+        if name not in cache:
+            if self.kind == XLSX:
+                cache[name] = self._xlsx_percent(name)
+            elif self.kind == ODS:
+                cache[name] = self._ods_percent(name)
+            elif self.kind == XLS:
+                cache[name] = self._xls_percent(name)
+            else:
+                cache[name] = ({}, {})
+        return cache[name]
+
+    # xlsx: styles.xml says which cell styles (s="…") show a % (scaling it or not).
+    def _xlsx_styles(self) -> tuple[set[int], set[int]]:
         if self._percent_styles is None:
             names = {n.lower(): n for n in self.archive.namelist()}
             styles = names.get("xl/styles.xml")
-            self._percent_styles = set()
+            self._percent_styles = (set(), set())
             if styles:
                 # Regexes rather than an XML parse: this runs on every upload and styles.xml
                 # can be large; only two attributes of two element kinds matter.
                 xml = self.archive.read(styles)
-                percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
+                scaling, literal = {9, 10}, set()  # Excel's built-in 0% and 0.00%
                 for attributes in _NUM_FMT.findall(xml):
                     number = _NUM_FMT_ID.search(attributes)
                     code = _FORMAT_CODE.search(attributes)
-                    if number and code and _is_percent_format(html.unescape(code.group(1).decode("utf-8", "replace"))):
-                        percent_formats.add(int(number.group(1)))
+                    if number and code:
+                        kind = _percent_kind(html.unescape(code.group(1).decode("utf-8", "replace")))
+                        if kind:
+                            (scaling if kind == "scaled" else literal).add(int(number.group(1)))
                 cell_xfs = _CELL_XFS.search(xml)
                 xfs = []
                 for attributes in _XF.findall(cell_xfs.group(1) if cell_xfs else b""):
                     number = _NUM_FMT_ID.search(attributes)
                     xfs.append(int(number.group(1)) if number else 0)
-                self._percent_styles = {i for i, fmt in enumerate(xfs) if fmt in percent_formats}
+                self._percent_styles = ({i for i, fmt in enumerate(xfs) if fmt in scaling},
+                                        {i for i, fmt in enumerate(xfs) if fmt in literal})
         return self._percent_styles
 
-    def _xlsx_percent(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
-        styles = self._xlsx_styles()
+    def _xlsx_percent(self, name: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        scaling, literal = self._xlsx_styles()
         path = self.sheet_paths().get(name)
-        if not styles or not path:
-            return {}
+        if not (scaling or literal) or not path:
+            return {}, {}
         xml = self.archive.read(path)
-        ids = b"|".join(b"%d" % s for s in sorted(styles))
+        ids = b"|".join(b"%d" % s for s in sorted(scaling | literal))
         # One C-level findall for every column. Writers put r first (Excel, WPS, LibreOffice,
         # openpyxl); a text, boolean or error cell keeps its value whatever its format.
         pattern = re.compile(
-            rb'<c r="([A-Z]{1,3})(\d+)"(?=[^>]*?\bs="(?:' + ids + rb')")'
+            rb'<c r="([A-Z]{1,3})(\d+)"(?=[^>]*?\bs="(' + ids + rb')")'
             rb'(?![^>]*?\bt="(?:s|str|inlineStr|b|e)")'
         )
-        letters = {_column_letters(position).encode(): j for position, j in columns.items()}
-        found: dict[int, list[int]] = {j: [] for j in columns.values()}
-        for column, row in pattern.findall(xml):
-            j = letters.get(column)
-            if j is not None:
-                found[j].append(int(row) - 1)
-        return found
+        scaled: dict[int, list[int]] = {}
+        shown: dict[int, list[int]] = {}
+        positions: dict[bytes, int] = {}
+        for letters, row, style in pattern.findall(xml):
+            position = positions.get(letters)
+            if position is None:
+                position = positions[letters] = _column_position(letters.decode())
+            target = scaled if int(style) in scaling else shown
+            target.setdefault(position, []).append(int(row) - 1)
+        return scaled, shown
 
-    # ods: a percent cell says office:value-type="percentage".
-    def _ods_percent(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
+    # ods: a percent cell says office:value-type="percentage"; a number shown with a % its
+    # format does not scale by is a float whose text (<text:p>, as the office shows it) ends in %.
+    def _ods_percent(self, name: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         content = self.archive.read("content.xml")
-        if b'office:value-type="percentage"' not in content:
-            return {}
+        if b'office:value-type="percentage"' not in content and b"%</text:p>" not in content:
+            return {}, {}
         table_ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
         office_ns = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-        table, row_tag = table_ns + "table", table_ns + "table-row"
+        text_ns = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+        table, row_tag, paragraph = table_ns + "table", table_ns + "table-row", text_ns + "p"
         cells = (table_ns + "table-cell", table_ns + "covered-table-cell")
-        found: dict[int, list[int]] = {j: [] for j in columns.values()}
+        scaled: dict[int, list[int]] = {}
+        shown: dict[int, list[int]] = {}
         depth, inside, row, repeat, column = 0, False, 0, 1, 0
         for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
             tag = element.tag
@@ -454,46 +489,53 @@ class _Formats:
                     if depth == 1:
                         inside, row = element.get(table_ns + "name") == name, 0
                 elif inside and depth == 1 and tag == row_tag:
-                    repeat, column = int(element.get(table_ns + "number-rows-repeated", "1")), 0
-                elif inside and depth == 1 and tag in cells:
-                    span = int(element.get(table_ns + "number-columns-repeated", "1"))
-                    if element.get(office_ns + "value-type") == "percentage":
-                        for position in range(column, column + span):
-                            if position in columns:
-                                found[columns[position]].extend(range(row, row + min(repeat, 1_000_000)))
-                    column += span
-            else:
-                if tag == table:
-                    depth -= 1
-                    if depth == 0 and inside:
-                        break
-                elif tag == row_tag and inside and depth == 1:
-                    row += repeat
-                    element.clear()
-        return found
+                    repeat, column = min(int(element.get(table_ns + "number-rows-repeated", "1")), 1_000_000), 0
+                continue
+            if tag == table:
+                depth -= 1
+                if depth == 0 and inside:
+                    break
+            elif inside and depth == 1 and tag in cells:
+                span = int(element.get(table_ns + "number-columns-repeated", "1"))
+                kind = element.get(office_ns + "value-type")
+                target = None
+                if kind == "percentage":
+                    target = scaled
+                elif kind == "float":
+                    text = "".join(p.text or "" for p in element.iter(paragraph)).strip()
+                    if text.endswith("%"):
+                        target = shown
+                if target is not None:
+                    for position in range(column, column + min(span, 1024)):
+                        target.setdefault(position, []).extend(range(row, row + repeat))
+                column += span
+            elif tag == row_tag and inside and depth == 1:
+                row += repeat
+                element.clear()
+        return scaled, shown
 
-    # xls: xlrd reads BIFF formats; only opened when a %-format is in use.
-    def _xls_percent(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
+    # xls: xlrd reads BIFF formats; only opened when a format shows a %.
+    def _xls_percent(self, name: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         import xlrd  # only here: an .xls is rare and xlrd costs a full parse
 
         book = xlrd.open_workbook(
             file_contents=self.file.data, formatting_info=True, on_demand=True, logfile=io.StringIO()
         )
-        percent_formats = {key for key, fmt in book.format_map.items() if _is_percent_format(fmt.format_str or "")}
-        percent_xfs = {i for i, xf in enumerate(book.xf_list) if xf.format_key in percent_formats}
-        if not percent_xfs:
-            return {}
+        kinds = {key: _percent_kind(fmt.format_str or "") for key, fmt in book.format_map.items()}
+        xf_kinds = {i: kinds.get(xf.format_key) for i, xf in enumerate(book.xf_list) if kinds.get(xf.format_key)}
+        if not xf_kinds:
+            return {}, {}
         sheet = book.sheet_by_name(name)
-        found: dict[int, list[int]] = {j: [] for j in columns.values()}
-        for position, j in columns.items():
-            for row in range(sheet.nrows):
-                if (
-                    position < sheet.row_len(row)
-                    and sheet.cell_type(row, position) == xlrd.XL_CELL_NUMBER
-                    and sheet.cell_xf_index(row, position) in percent_xfs
-                ):
-                    found[j].append(row)
-        return found
+        scaled: dict[int, list[int]] = {}
+        shown: dict[int, list[int]] = {}
+        for row in range(sheet.nrows):
+            for position in range(sheet.row_len(row)):
+                if sheet.cell_type(row, position) != xlrd.XL_CELL_NUMBER:
+                    continue
+                kind = xf_kinds.get(sheet.cell_xf_index(row, position))
+                if kind:
+                    (scaled if kind == "scaled" else shown).setdefault(position, []).append(row)
+        return scaled, shown
 
 
 _NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
@@ -504,19 +546,20 @@ _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
-def _is_percent_format(code: str) -> bool:
-    """Whether a number format scales by 100: a % outside quotes, escapes and [brackets]."""
-    return "%" in _FORMAT_LITERALS.sub("", code)
+def _percent_kind(code: str) -> str | None:
+    """'scaled' when a number format scales by 100 (a % outside quotes, escapes and [brackets]),
+    'shown' when it only shows a % sign (0.0"%"), else None."""
+    if "%" in _FORMAT_LITERALS.sub("", code):
+        return "scaled"
+    return "shown" if "%" in code else None
 
 
-def _column_letters(position: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _column_position(letters: str) -> int:
+    """A → 0, Z → 25, AA → 26."""
+    position = 0
+    for letter in letters:
+        position = position * 26 + ord(letter) - 64
+    return position - 1
 
 
 # --- CSV -------------------------------------------------------------------------

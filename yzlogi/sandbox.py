@@ -31,7 +31,7 @@ when the child ends writes its wait status (4 bytes) to the status pipe.
   stdin   4-byte big-endian length, a JSON header {"name": file name}, the file's bytes
   stdout  frames of an 8-byte big-endian length and a payload: first a JSON summary,
           {"refused": [code, message]} or {"problems": [[code, message, sheet], …],
-          "sheets": [{"name", "format", "positions", "rows", "percent"}, …]}, then one
+          "sheets": [{"name", "format", "positions", "rows", "percent", "literal"}, …]}, then one
           Arrow IPC stream per sheet (one record batch of string columns)
   stderr  free text, logged by the parent
 
@@ -382,13 +382,18 @@ def _decode(file: InputFile, output: bytes) -> object:
         if batch.num_columns != len(positions) or any(
                 column.type != pa.string() or len(column) != rows for column in batch.columns):
             raise ValueError("a table unlike its description")
-        percent = {int(position): [int(r) for r in found] for position, found in described["percent"].items()}
+        percent, literal = (_by_position(described[key]) for key in ("percent", "literal"))
         result.sheets.append(reader.RawSheet(
             file=file.name, name=str(described["name"]), format=str(described["format"]),
             columns=list(batch.columns), positions=positions, rows=rows,
-            _percent=(lambda wanted, percent=percent: {j: percent[p] for p, j in wanted.items() if p in percent}),
+            _percent=(lambda wanted, found=percent: {j: found[p] for p, j in wanted.items() if p in found}),
+            _literal=(lambda wanted, found=literal: {j: found[p] for p, j in wanted.items() if p in found}),
         ))
     return result
+
+
+def _by_position(found: dict) -> dict[int, list[int]]:
+    return {int(position): [int(row) for row in rows] for position, rows in found.items()}
 
 
 def _frames(data: bytes) -> list[bytes]:
@@ -544,7 +549,8 @@ def child(memory_mb: int, cpu_s: int) -> int:
     summary = {
         "problems": result.problems,
         "sheets": [{"name": raw.name, "format": raw.format, "positions": raw.positions, "rows": raw.rows,
-                    "percent": raw.percent_by_position()} for raw in result.sheets],
+                    "percent": raw.percent_by_position(), "literal": raw.percent_by_position(literal=True)}
+                   for raw in result.sheets],
     }
     _frame(stdout, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
     for raw in result.sheets:

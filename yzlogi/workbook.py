@@ -22,7 +22,7 @@ from functools import reduce
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yzlogi import cells, config, reader, sandbox
+from yzlogi import ambiguous, cells, config, reader, sandbox
 from yzlogi.cells import MISSING, ColumnReader, read_column, scalar, strings, typed
 from yzlogi.config import size_refusal
 from yzlogi.model import ERROR, WARNING, InputFile, Issue, ParsedWorkbook, SheetSource
@@ -401,7 +401,7 @@ class _SheetCheck:
 
     def run(self) -> None:
         sheet = self.sheet
-        header = self.header or _find_header(_head(self.raw), sheet)
+        header = self.header = self.header or _find_header(_head(self.raw), sheet)
         if header is None:
             self._error("no_header",
                         f"工作表「{sheet.name}」前{MAX_TITLE_ROWS + 1}行中找不到表头，表头行应包含"
@@ -426,6 +426,7 @@ class _SheetCheck:
             if column.key in self.text:  # optional columns the sheet lacks stay null
                 self._read_column(column)
         self._sheet_rules()
+        ambiguous.question(self)  # percent or fraction, mixed scales, implausible values
         self._unique()
         self._build_table()
 
@@ -499,7 +500,10 @@ class _SheetCheck:
         elif column.kind == "number" and column.key == "value":
             self._read_keyed(column, self.values["goal"], self._goal_parsers(column))
         else:
-            read = read_column(text, column_reader(column, self.plan))
+            reader_ = column_reader(column, self.plan)
+            if column.kind in ("month", "date_month"):  # a date that arrived as its Excel serial
+                text = ambiguous.serial_dates(self, column, text, reader_.parse)
+            read = read_column(text, reader_)
             self.values[column.key] = read.values
             if read.codes is not None:
                 self._cell_issues(column, pc.is_valid(read.codes), read.codes, read.reasons)
