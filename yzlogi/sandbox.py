@@ -44,6 +44,8 @@ tests/integration/test_sandbox.py can show every way a child can fail. Unset
 from __future__ import annotations
 
 import atexit
+import contextlib
+import errno
 import json
 import logging
 import os
@@ -71,7 +73,7 @@ _CHUNK = 65536
 _GRACE_S = 5  # after a kill, how long the zygote has to report the child's end
 
 TEST_ENV = "YZLOGI_TEST_SANDBOX"
-MISBEHAVIOURS = ("panic", "abort", "kill", "loop", "sleep", "allocate", "flood", "garbage")
+MISBEHAVIOURS = ("panic", "abort", "kill", "loop", "sleep", "allocate", "flood", "garbage", "report")
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +158,7 @@ def _zygote_env() -> dict[str, str]:
     # memory limit about what is used. Few malloc arenas and no BLAS threads, for the
     # same reason and so that the zygote has one thread when it forks.
     env.update(ARROW_DEFAULT_MEMORY_POOL="system", MALLOC_ARENA_MAX="2", OPENBLAS_NUM_THREADS="1",
-               OMP_NUM_THREADS="1")
+               OMP_NUM_THREADS="1", RUST_BACKTRACE="0")  # a panic's message, not its stack, for the log
     return env
 
 
@@ -602,6 +604,19 @@ def _misbehave(how: str, stdout) -> None:
         _frame(stdout, b'{"sheets": [{"name": "x"}]}')
         stdout.flush()
         os._exit(0)
+    if how == "report":  # the limits the child runs under, and what writing a file does
+        limits = {name: resource.getrlimit(getattr(resource, f"RLIMIT_{name}")) for name in ("AS", "CPU", "FSIZE", "CORE")}
+        try:
+            with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"yzlogi-sandbox-{os.getpid()}"), "wb") as handle:
+                handle.write(b"x")
+            written = "written"
+        except OSError as exc:
+            written = f"not written: {errno.errorcode.get(exc.errno, exc.errno)}"
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"yzlogi-sandbox-{os.getpid()}"))
+        print(f"limits {json.dumps(limits, sort_keys=True)}; a file {written}", file=sys.stderr, flush=True)
+        os._exit(5)
 
 
 def main(argv: Sequence[str]) -> int:
