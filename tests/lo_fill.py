@@ -8,7 +8,8 @@ installed by scripts/system-deps.sh), never by the project's virtual environment
 JOB.json: {"source": path, "typed": [[sheet, cell, text], …], "formats": {cell: code} (optional,
 applied first: sheet!A1 → number format code), "save": [[path, filter], …]} with filters such as
 "Calc MS Excel 2007 XML" (.xlsx), "calc8" (.ods), "MS Excel 97" (.xls) and
-"Text - txt - csv (StarCalc)" (CSV of the active sheet, UTF-8, the cells as shown).
+"Text - txt - csv (StarCalc)" with a sheet name as a third item (CSV of that sheet, UTF-8,
+the cells as shown).
 Each text is entered with XCell.setFormula, Calc's input handling without a window
 (the nogui build has none to type into): numbers, percentages and dates are
 recognised as when typed. A private profile and a pipe of its own let several
@@ -77,14 +78,18 @@ def main(job_path):
                 # percentages and dates, and its rule for when a recognised format replaces the
                 # cell's own (only over a default format), apply as to typing.
                 sheets.getByName(sheet).getCellRangeByName(cell).setFormula(text)
+            names = list(sheets.getElementNames())
             for path, filter_name, *sheet in job["save"]:
-                if sheet:
-                    document.getCurrentController().setActiveSheet(sheets.getByName(sheet[0]))
                 options = [prop("FilterName", filter_name), prop("Overwrite", True)]
                 if filter_name.startswith("Text - txt - csv"):
-                    # comma, double quote, UTF-8 (76), first line 1, cells as shown
-                    options.append(prop("FilterOptions", "44,34,76,1,,0,false,true,true,false,false"))
+                    # comma, double quote, UTF-8 (76), first line 1, cells as shown; the 12th token
+                    # is the (1-based) sheet to export (LibreOffice 7.2 and later)
+                    number = names.index(sheet[0]) + 1 if sheet else 1
+                    options.append(prop("FilterOptions", f"44,34,76,1,,0,false,true,true,false,false,{number}"))
                 document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(path)), tuple(options))
+                stem, suffix = os.path.splitext(path)
+                if sheet and not os.path.exists(path) and os.path.exists(f"{stem}-{sheet[0]}{suffix}"):
+                    os.replace(f"{stem}-{sheet[0]}{suffix}", path)  # Calc names a sheet's CSV after the sheet
             document.close(True)
         finally:
             try:

@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 from yzlogi import cells
 from yzlogi.cells import CellError, strings, typed
 from yzlogi.model import WARNING
-from yzlogi.schema import GOALS, INDICATORS, TASKS, WORKBOOK, Column
+from yzlogi.schema import GOALS, INDICATORS, TASKS, Column
 
 if TYPE_CHECKING:  # the sheet check calls in; importing it here would be circular
     from yzlogi.workbook import _SheetCheck
@@ -202,17 +202,13 @@ def _mixed(check: _SheetCheck, column: Column, texts: list, values: list, plain:
         if len(scales) < 2:
             continue
         fraction, whole = scales["fraction"], scales["whole"]
-        where = f"{label}的" if label else ""
-        message = (f"{check.sheet.name}「{column.header}」中{where}百分数写法不统一：既有 0—1 之间的小数"
-                   f"（如第{rows[fraction]}行的 {texts[fraction]}），也有 1—100 之间的数（如第{rows[whole]}行的 "
-                   f"{texts[whole]}），0.6 可能是 60% 也可能是 0.6%；请核对并统一写成带 % 的百分数，如 60%")
-        check.issues.add(WARNING, MIXED_SCALE, message, sheet=check.sheet.name, row=rows[fraction],
-                         column=column.header, value=texts[fraction], order=_order(check),
-                         column_order=check.sheet.columns.index(column))
-
-
-def _order(check: _SheetCheck) -> int:
-    return WORKBOOK.index(check.sheet)
+        where = f"{label}的" if label else "本列"
+        reason = (f"{where}百分数写法不统一：既有 0—1 之间的小数（如第{rows[fraction]}行的 {texts[fraction]}），"
+                  f"也有 1—100 之间的数（如第{rows[whole]}行的 {texts[whole]}），0.6 可能是 60% 也可能是 0.6%；"
+                  "请核对并统一写成带 % 的百分数，如 60%")
+        # At the first fraction's cell, after that cell's own question.
+        check.issues.add_cells(WARNING, check.sheet, column, typed([rows[fraction]], pa.int32()), MIXED_SCALE,
+                               strings([texts[fraction]]), reason)
 
 
 def _plausibility(check: _SheetCheck, numbers: list, targets: dict) -> None:
