@@ -103,7 +103,13 @@ class ReadResult:
 
 def read_file(file: InputFile, wanted: Callable[[str], bool]) -> ReadResult:
     """Read the sheets named as `wanted` says (a CSV is one sheet); raise ReadError when refused."""
-    kind = detect_format(file)
+    try:
+        kind = detect_format(file)
+    except ReadError:
+        raise
+    except Exception as exc:  # a container too broken for its own checks (a zip member that does not inflate …)
+        log.warning("%s failed the format checks: %s: %s", file.name, type(exc).__name__, exc)
+        raise _corrupt(file) from None
     if kind == CSV:
         return ReadResult([_read_csv(file)])
     try:

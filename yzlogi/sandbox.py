@@ -539,29 +539,34 @@ def child(memory_mb: int, cpu_s: int) -> int:
     try:
         if misbehave:
             _misbehave(misbehave, stdout)
-        result = reader.read_file(InputFile(name, data), lambda sheet: sheet_by_name(sheet) is not None)
-    except reader.ReadError as exc:
-        _frame(stdout, json.dumps({"refused": [exc.code, exc.message]}, ensure_ascii=False).encode("utf-8"))
-        stdout.flush()
-        return 0
+        try:
+            result = reader.read_file(InputFile(name, data), lambda sheet: sheet_by_name(sheet) is not None)
+        except reader.ReadError as exc:
+            _frame(stdout, json.dumps({"refused": [exc.code, exc.message]}, ensure_ascii=False).encode("utf-8"))
+            stdout.flush()
+            return 0
+        # The formats too are read here (xlrd for an .xls): a file they choke on is refused like any other.
+        summary = {
+            "problems": result.problems,
+            "sheets": [{"name": raw.name, "format": raw.format, "positions": raw.positions, "rows": raw.rows,
+                        "percent": raw.percent_by_position(), "literal": raw.percent_by_position(literal=True)}
+                       for raw in result.sheets],
+        }
+        tables = []
+        for raw in result.sheets:
+            names = [str(p) for p in raw.positions]
+            batch = pa.RecordBatch.from_arrays(raw.columns, names=names) if raw.columns else pa.record_batch([])
+            sink = pa.BufferOutputStream()
+            with pyarrow.ipc.new_stream(sink, batch.schema) as writer:
+                writer.write_batch(batch)
+            tables.append(sink.getvalue().to_pybytes())
     except BaseException:  # a panic of the Rust reader (pyo3's PanicException) is a BaseException
         traceback.print_exc()
         sys.stderr.flush()
         return 3
-    summary = {
-        "problems": result.problems,
-        "sheets": [{"name": raw.name, "format": raw.format, "positions": raw.positions, "rows": raw.rows,
-                    "percent": raw.percent_by_position(), "literal": raw.percent_by_position(literal=True)}
-                   for raw in result.sheets],
-    }
     _frame(stdout, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
-    for raw in result.sheets:
-        names = [str(p) for p in raw.positions]
-        batch = pa.RecordBatch.from_arrays(raw.columns, names=names) if raw.columns else pa.record_batch([])
-        sink = pa.BufferOutputStream()
-        with pyarrow.ipc.new_stream(sink, batch.schema) as writer:
-            writer.write_batch(batch)
-        _frame(stdout, sink.getvalue().to_pybytes())
+    for table in tables:
+        _frame(stdout, table)
     stdout.flush()
     return 0
 
