@@ -217,7 +217,6 @@ def _plausibility(check: _SheetCheck, numbers: list, targets: dict) -> None:
     column = INDICATORS.column("value")
     values = check.values["value"].to_pylist()
     months = check.values["month"].to_pylist()
-    texts = check.text["value"].to_pylist()
     usable = _usable(check)
     units = {i.no: i.unit for i in plan.indicators if i.kind != "composite"}
     order = sorted((i for i in range(len(values)) if usable[i] and values[i] is not None and months[i] is not None

@@ -153,7 +153,7 @@ def issue_codes() -> set[str]:
     can give: the snake_case strings passed to what makes an issue (or a code parameter's default),
     given as a literal or as a module constant."""
     found = set()
-    for module in ("reader", "sandbox", "cells", "ambiguous", "workbook"):
+    for module in ("reader", "sandbox", "sandbox_child", "cells", "ambiguous", "workbook"):
         tree = ast.parse((SOURCE / f"{module}.py").read_text(encoding="utf-8"))
         constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
                      and isinstance(node.value, ast.Constant) for target in node.targets

@@ -25,7 +25,7 @@ import pytest
 from builders import good_sheets, write_csv, write_xlsx
 from crashers import CRASHERS, valid
 from hostile import REFUSED, fingerprint
-from yzlogi import config, reader, sandbox
+from yzlogi import config, reader, sandbox, sandbox_child
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
 from yzlogi.store import Store
@@ -165,7 +165,7 @@ MISBEHAVIOURS = {
 
 
 def test_the_table_covers_every_misbehaviour_of_the_hook():
-    assert set(MISBEHAVIOURS) | {"report"} == set(sandbox.MISBEHAVIOURS)
+    assert set(MISBEHAVIOURS) | {"report"} == set(sandbox_child.MISBEHAVIOURS)
 
 
 @pytest.mark.parametrize("how", MISBEHAVIOURS, ids=list(MISBEHAVIOURS))
@@ -174,7 +174,7 @@ def test_a_child_that_fails_becomes_the_refusal_and_the_next_file_reads(good, mo
     monkeypatch.setenv("YZLOGI_READ_CPU_S", "1")
     monkeypatch.setenv("YZLOGI_READ_TIMEOUT_S", "3")
     monkeypatch.setenv("YZLOGI_READ_OUTPUT_MB", "1")
-    monkeypatch.setenv(sandbox.TEST_ENV, how)
+    monkeypatch.setenv(sandbox_child.TEST_ENV, how)
     (result,) = sandbox.read_files([good])
     assert isinstance(result, reader.ReadError)
     assert (result.code, result.message) == ("read_crashed", crashed(good.name))
@@ -182,7 +182,7 @@ def test_a_child_that_fails_becomes_the_refusal_and_the_next_file_reads(good, mo
     assert logged.startswith(f"reading {good.name!r} in the sandbox failed after ")
     for part in MISBEHAVIOURS[how]:
         assert part in logged
-    monkeypatch.delenv(sandbox.TEST_ENV)
+    monkeypatch.delenv(sandbox_child.TEST_ENV)
     (again,) = sandbox.read_files([good])
     assert [s.name for s in again.sheets] == ["指标进展", "通道班次", "船舶更新", "任务进展"]
 
@@ -191,7 +191,7 @@ def test_the_child_runs_under_the_configured_limits_and_writes_no_file(good, mon
     caplog.set_level(logging.WARNING, logger="yzlogi.sandbox")
     monkeypatch.setenv("YZLOGI_READ_MEMORY_MB", "1500")
     monkeypatch.setenv("YZLOGI_READ_CPU_S", "7")
-    monkeypatch.setenv(sandbox.TEST_ENV, "report")
+    monkeypatch.setenv(sandbox_child.TEST_ENV, "report")
     (result,) = sandbox.read_files([good])
     assert result.code == "read_crashed"
     (logged,) = sandbox_log(caplog)
@@ -222,7 +222,7 @@ def test_a_zygote_that_died_is_started_again(good):
 def test_when_no_reading_process_can_start_the_refusal_says_it_is_not_the_file(good, monkeypatch, tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger="yzlogi.sandbox")
     sandbox._ZYGOTE._stop()
-    monkeypatch.setattr(config, "ROOT", tmp_path)  # `python -m yzlogi.sandbox` cannot be found from there
+    monkeypatch.setattr(config, "ROOT", tmp_path)  # `python -m yzlogi.sandbox_child` cannot be found from there
     try:
         (result,) = sandbox.read_files([good])
     finally:
