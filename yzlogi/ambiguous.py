@@ -54,6 +54,7 @@ FACTOR = 10  # more than this many times away from a reference is implausible
 _PLAIN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"  # a number as typed or as the reader writes one
 _SERIAL = r"^\d{5}(\.\d+)?$"
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 0 in Excel's 1900 system, from serial 61 on
+_ONE = cells.scalar(1.0, pa.float64())
 
 
 # --- date serials (before a month or date column is read) ---------------------------------
@@ -121,8 +122,14 @@ def _usable(check: _SheetCheck) -> list[bool]:
 
 def _percent_series(check: _SheetCheck, key: str, series: list, reference_of: Callable) -> None:
     """Question the plain numbers between −1 and 1 of a percent column, series by series in month
-    order; then the mixed-scale warning (one per series label, or one for the column)."""
+    order; then the mixed-scale warning (one per series label, or one for the column), which
+    needs a fraction too."""
     column = check.sheet.column(key)
+    # Most uploads hold no fraction at all: found with Arrow, before any row is looked at in Python.
+    candidates = pc.and_(pc.fill_null(pc.match_substring_regex(check.text[key], _PLAIN), cells.FALSE),
+                         pc.fill_null(pc.less(pc.abs(check.values[key]), _ONE), cells.FALSE))
+    if not candidates.true_count:
+        return
     texts = check.text[key].to_pylist()
     values = check.values[key].to_pylist()
     months = check.values["month"].to_pylist()
