@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,7 @@ from yzlogi.plan import load_plan
 from yzlogi.template import FIRST_DATA_ROW, write_template
 from yzlogi.workbook import read_workbook
 
+ROOT = Path(__file__).resolve().parents[2]
 PLAN = load_plan()
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with LibreOffice's UNO bridge (scripts/system-deps.sh)
 SHEETS = ("指标进展", "通道班次", "船舶更新", "任务进展")
@@ -85,7 +87,8 @@ def filled(tmp_path_factory):
     job = folder / "job.json"
     job.write_text(json.dumps({"source": str(template), "typed": TYPED, "formats": FORMATS_SET, "save": save},
                               ensure_ascii=False), encoding="utf-8")
-    subprocess.run([SYSTEM_PYTHON, "tests/lo_fill.py", str(job)], check=True, capture_output=True, timeout=300)
+    subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_fill.py"), str(job)], check=True, capture_output=True,
+                   timeout=300)
     return folder
 
 
