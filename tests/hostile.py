@@ -412,7 +412,7 @@ ERROR_KINDS = {
     "no_data": (lambda: {name: (header, []) for name, (header, _rows) in good_sheets().items()}, (
         None, None, None, "上传的工作簿中没有任何填报数据（各工作表只有表头或模板预填的内容），未导入")),
     "read_failed": (lambda folder: [_broken_parts(folder)], (
-        None, None, None, "文件“进度.xlsx”无法读取，可能已损坏，请在 Excel 中重新保存后上传（")),
+        None, None, None, "文件“进度.xlsx”无法读取，可能已损坏，请在 Excel 中重新保存后上传")),
 }
 
 

@@ -4,7 +4,9 @@ rollback (with a confirmation step), and the activations log.
 Viewing a version sets the sidebar's version choice (session key "v", mirrored
 to the URL as ?v=ID by ui.urlstate) from a callback, before the sidebar
 renders, then opens 总览 with the URL's parameters.
-A rollback, like a commit, re-checks the unlock at the moment it acts.
+A rollback, like a commit, re-checks the unlock at the moment it acts, and states
+the store's state token its confirmation was drawn against: the store refuses it
+under its write lock if another writer got in first.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ui.upload import GENERIC_ERROR, flash, show_flashes
 from yzlogi.errors import YzlogiError
 from yzlogi.model import InputFile, Version
 from yzlogi.review import history_frame, versions_frame
-from yzlogi.store import Activation
+from yzlogi.store import Activation, ChangedMeanwhile
 
 PICK_KEY = "data_pick"
 TARGET_KEY = "_data_rollback_target"
@@ -137,10 +139,11 @@ def _rollback(version_id: int, token_then: str) -> tuple[str, str]:
     if not by:
         return "error", "请填写操作人姓名后再确认回滚。"
     try:
-        store = context.store()
-        if store.state_token() != token_then:
-            return "warning", "在您确认之前，其他人已更改了当前版本，未回滚。请查看最新的版本历史后再操作。"
-        version = store.rollback(version_id, by=by, note=note)
+        # The state the confirmation was drawn against, checked under the store's write lock.
+        version = context.store().rollback(version_id, by=by, note=note, expected_token=token_then)
+    except ChangedMeanwhile as exc:
+        log.info("rollback refused: the active version changed meanwhile (now %s)", exc.token)
+        return "warning", render.escape_md(f"{exc}请查看下面最新的版本历史后再操作。")
     except YzlogiError as exc:
         return "error", render.escape_md(exc)
     except Exception:  # noqa: BLE001 - never a traceback on the page

@@ -5,7 +5,10 @@ An upload is read and checked once per distinct set of files and active version
 confirms with a name. The confirmation commits in the button's callback, before
 the run draws anything (so the sidebar of that same run shows the new version),
 and only if the session is still unlocked and the active version is still the
-one the digest was computed against at that moment.
+one the digest was computed against: the store checks that state token under its
+write lock (Store.commit's expected_token), so a command-line import landing
+between review and confirmation is noticed, nothing is committed, and the page
+shows the digest against the new version.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from yzlogi.review import (
     review,
 )
 from yzlogi.schema import dictionary_rows, for_plan
-from yzlogi.store import DuplicateUpload, WorkbookHasErrors, duplicate_message
+from yzlogi.store import ChangedMeanwhile, DuplicateUpload, WorkbookHasErrors, duplicate_message
 from yzlogi.template import write_template
 from yzlogi.workbook import read_workbook
 
@@ -41,6 +44,7 @@ REVIEW_KEY = "_data_review"
 FLASH_KEY = "_data_flash_"  # + the section
 SECTION = "upload"
 GENERIC_ERROR = "处理时发生内部错误，操作未完成，已保存的数据未受影响。请重试；如仍出错，请联系系统管理员查看服务器日志。"
+CHANGED_MEANWHILE = "下面的变化摘要已按新的当前版本重新计算，请核对后再次确认。"
 NOT_UNLOCKED = "本会话尚未解锁或解锁已失效，未导入，当前数据未改变。请重新输入上传口令。"
 
 log = logging.getLogger(__name__)
@@ -234,11 +238,13 @@ def _commit(token_then: str) -> tuple[str, str]:
     if not by:
         return "error", "请填写导入人姓名后再确认导入。"
     try:
-        store = context.store()
-        if store.state_token() != token_then or identity[2] != token_then:
-            return "warning", ("在您确认之前，其他人已更新了当前版本，未导入。下面的变化摘要已按新的当前版本重新计算，"
-                               "请核对后再次确认。")
-        version = store.commit(current.parsed, by=by, note=note)
+        if identity[2] != token_then:  # the form and the digest were drawn against different states
+            raise ChangedMeanwhile("导入", context.store().state_token())
+        # Checked again under the store's write lock: the state the digest was computed against.
+        version = context.store().commit(current.parsed, by=by, note=note, expected_token=token_then)
+    except ChangedMeanwhile as exc:
+        log.info("commit refused: the active version changed meanwhile (now %s)", exc.token)
+        return "warning", render.escape_md(f"{exc}{CHANGED_MEANWHILE}")
     except DuplicateUpload as exc:
         return "info", render.escape_md(exc)
     except YzlogiError as exc:

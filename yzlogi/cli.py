@@ -2,13 +2,16 @@
 
 Every command answers in Chinese and never shows a traceback: expected failures
 (YzlogiError) print their message, anything else prints a short internal-error
-line, and both exit non-zero.
+line, and both exit non-zero. The log (libraries' own words about a file they
+refused, a reading process that crashed) is kept out of that answer; `-v` shows
+it on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 
 from yzlogi.errors import YzlogiError
@@ -123,10 +126,8 @@ def _read_inputs(names: list[str]):
     import stat
     from pathlib import Path
 
-    from yzlogi.config import MAX_UPLOAD_MB
+    from yzlogi.config import MAX_UPLOAD_MB, MB, size_refusal
     from yzlogi.model import InputFile
-    from yzlogi.reader import MB
-    from yzlogi.workbook import size_refusal
 
     found = []
     for name in names:
@@ -166,10 +167,15 @@ def _read_error(name: str, exc: OSError) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from yzlogi import sandbox
     from yzlogi.model import ERROR, LEVEL_LABELS
-    from yzlogi.store import WorkbookHasErrors
 
     files, refusal = _read_inputs(args.files)
+    if refusal is None:
+        # The files are parsed in sandbox processes while this one loads DuckDB and the plan.
+        sandbox.prefetch(files)
+    from yzlogi.store import WorkbookHasErrors
+
     if refusal is not None:
         print(WorkbookHasErrors(1), file=sys.stderr)
         print(f"  [{LEVEL_LABELS[ERROR]}] {refusal}", file=sys.stderr)
@@ -355,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m yzlogi", description="渝中区现代物流三年行动计划 进度看板 命令行工具")
     parser.add_argument("--env-file", metavar="PATH",
                         help="先读取服务的设置文件（如 /etc/yzlogi/yzlogi.env）；环境中已有的变量优先")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="在标准错误中输出诊断日志（含所用程序库的英文原文），供管理员排查问题")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     commands.required = True
 
@@ -434,6 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The log is for an administrator who asks for it; a no-op where logging is set up already (tests).
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    else:
+        logging.basicConfig(handlers=[logging.NullHandler()])
     try:
         if args.env_file:
             _load_env_file(args.env_file)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WORKBOOK = ROOT / "data" / "sample" / "示例进度.xlsx"
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,30 @@ MAX_ISSUES_LISTED = Limit("max_issues_listed", "YZLOGI_MAX_ISSUES_LISTED", 200,
 LOCK_TIMEOUT_S = Limit("lock_timeout_s", "YZLOGI_LOCK_TIMEOUT_S", 30,
                        "等待另一个导入或读取释放数据文件的最长时间，秒")
 
+# Each uploaded file is read in a process of its own (yzlogi.sandbox), held to these.
+READ_MEMORY_MB = Limit("read_memory_mb", "YZLOGI_READ_MEMORY_MB", 2048,
+                       "读取一个上传文件的子进程可用的最大内存（地址空间），MB；超出即停止读取并拒收该文件")
+READ_CPU_S = Limit("read_cpu_s", "YZLOGI_READ_CPU_S", 30,
+                   "读取一个上传文件的子进程可用的最长 CPU 时间，秒")
+READ_TIMEOUT_S = Limit("read_timeout_s", "YZLOGI_READ_TIMEOUT_S", 60,
+                       "读取一个上传文件的最长等待时间（从启动子进程到读完），秒")
+READ_OUTPUT_MB = Limit("read_output_mb", "YZLOGI_READ_OUTPUT_MB", 256,
+                       "读取一个上传文件得到的表格数据（单元格文本）的最大大小，MB")
+
 LIMITS: tuple[Limit, ...] = (
     MAX_UPLOAD_MB, MAX_ROWS_PER_SHEET, MAX_UNCOMPRESSED_MB, MAX_COMPRESSION_RATIO,
-    MAX_ISSUES_LISTED, LOCK_TIMEOUT_S,
+    MAX_ISSUES_LISTED, LOCK_TIMEOUT_S, READ_MEMORY_MB, READ_CPU_S, READ_TIMEOUT_S, READ_OUTPUT_MB,
 )
+
+
+def size_refusal(total: int) -> str | None:
+    """Why an upload of `total` bytes is refused (MAX_UPLOAD_MB), or None.
+
+    The command line asks before reading a file, so a huge one is never loaded."""
+    limit = MAX_UPLOAD_MB.value
+    if total > limit * MB:
+        return f"上传的文件共 {total / MB:.1f} MB，超过上限 {limit} MB"
+    return None
 
 
 def limits_markdown() -> str:

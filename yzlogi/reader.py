@@ -5,35 +5,37 @@ xl/workbook.xml), ods (a zip whose mimetype is an OpenDocument spreadsheet), xls
 (an OLE2 compound file holding a Workbook stream) or CSV (text). The limits of
 config.py are checked before anything is parsed wherever the container allows
 (sizes from the zip directory, row counts from the sheet's <dimension>), and every
-refusal is a ReadError carrying a Chinese sentence that names the file.
+refusal is a ReadError carrying a Chinese sentence that names the file; a
+library's own words (calamine's errors) go to the log, never into the sentence.
+
+This module parses untrusted bytes, so it runs only in the sandbox process
+(yzlogi.sandbox), never in the server or the command line themselves: what a
+Rust panic, an abort or a runaway allocation there does stays in that process.
 
 Cells are read with fastexcel as strings (dates as 'YYYY-MM-DD HH:MM:SS'). It
-does not expose number formats, so numbers in %-formatted cells are found apart,
-only for the columns that can hold a percent and only when the workbook has such
-a format at all: xlsx from styles.xml and a regex over the sheet XML, ods from
-office:value-type="percentage", xls with xlrd (formatting_info) — the one reader
-that knows BIFF formats; it is imported only for an .xls that uses a % format.
+does not expose number formats, so numbers in cells whose format shows a % are
+found apart, in one pass per sheet and only when the workbook has such a format at
+all, in two kinds: formats that scale (0.0%: 0.105 shown 10.5%) and formats that
+only show the sign (0.0"%": 10.5 shown 10.5%). xlsx from styles.xml and a regex
+over the sheet XML; ods from office:value-type="percentage", and a float whose
+text (as the office shows it) ends in %; xls with xlrd (formatting_info) — the one
+reader that knows BIFF formats. The sandbox sends both kinds back by column.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import html
 import io
-import posixpath
-import re
+import logging
 import struct
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import fastexcel
-import pyarrow as pa
-from defusedxml import ElementTree
 
 from yzlogi import config
-from yzlogi.cells import strings
+from yzlogi.formats import Formats, read_member as _read_member
 from yzlogi.model import InputFile
 
 XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
@@ -42,6 +44,8 @@ MB = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _UPLOAD_HINT = "请上传 .xlsx、.xls、.ods 工作簿或 .csv 文件"
+
+log = logging.getLogger(__name__)
 
 
 class ReadError(Exception):
@@ -55,22 +59,43 @@ class ReadError(Exception):
 
 @dataclass
 class RawSheet:
-    """One sheet (or CSV) as text: `columns[j][i]` is the cell of row i + 1, column positions[j]."""
+    """One sheet (or CSV) as text: `columns[j][i]` is the cell of row i + 1, column positions[j].
+
+    In the reading process the cells are `table`, anything that exports Arrow through its
+    C interface (a fastexcel sheet, a nanoarrow struct array for a CSV), which the sandbox
+    sends as IPC without loading pyarrow there; the receiving side has them as `columns`,
+    pyarrow string arrays."""
 
     file: str
     name: str  # the sheet name in the workbook, or the CSV file name
     format: str
-    columns: list[pa.Array]
+    columns: list  # pyarrow string arrays, once received from the sandbox
     positions: list[int]  # spreadsheet column of each array, 0 = A
     rows: int
+    table: object = field(default=None, repr=False)
     _percent: Callable[[dict[int, int]], dict[int, list[int]]] | None = field(default=None, repr=False)
+    _literal: Callable[[dict[int, int]], dict[int, list[int]]] | None = field(default=None, repr=False)
 
     def percent_cells(self, arrays: Sequence[int]) -> dict[int, list[int]]:
         """For the given array indices: 0-based rows of numbers in %-formatted cells."""
-        if self._percent is None or not arrays:
+        return self._cells(self._percent, arrays)
+
+    def literal_percent_cells(self, arrays: Sequence[int]) -> dict[int, list[int]]:
+        """For the given array indices: 0-based rows of numbers shown with a % their format
+        does not scale by (0.0"%"): what the official saw is the number with a % sign."""
+        return self._cells(self._literal, arrays)
+
+    def _cells(self, found_by, arrays: Sequence[int]) -> dict[int, list[int]]:
+        if found_by is None or not arrays:
             return {}
-        found = self._percent({self.positions[j]: j for j in arrays})
+        found = found_by({self.positions[j]: j for j in arrays})
         return {j: rows for j, rows in found.items() if rows}
+
+    def percent_by_position(self, literal: bool = False) -> dict[int, list[int]]:
+        """Every column's percent cells (or shown-only ones), by spreadsheet column (what the sandbox sends back)."""
+        every = range(len(self.positions))
+        found = self.literal_percent_cells(every) if literal else self.percent_cells(every)
+        return {self.positions[j]: rows for j, rows in found.items()}
 
 
 @dataclass
@@ -82,7 +107,13 @@ class ReadResult:
 
 def read_file(file: InputFile, wanted: Callable[[str], bool]) -> ReadResult:
     """Read the sheets named as `wanted` says (a CSV is one sheet); raise ReadError when refused."""
-    kind = detect_format(file)
+    try:
+        kind = detect_format(file)
+    except ReadError:
+        raise
+    except Exception as exc:  # a container too broken for its own checks (a zip member that does not inflate …)
+        log.warning("%s failed the format checks: %s: %s", file.name, type(exc).__name__, exc)
+        raise _corrupt(file) from None
     if kind == CSV:
         return ReadResult([_read_csv(file)])
     try:
@@ -93,14 +124,9 @@ def read_file(file: InputFile, wanted: Callable[[str], bool]) -> ReadResult:
         detail = str(exc).lower()
         if "password" in detail or "encrypt" in detail:
             raise _encrypted(file) from None
-        raise ReadError(
-            "read_failed", f"文件“{file.name}”无法读取，可能已损坏，请在 Excel 中重新保存后上传（{_short(exc)}）"
-        ) from None
-
-
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:120]
+        # The library's words (English, often cut short) are for the log, not for the official.
+        log.warning("%s could not be read: %s: %s", file.name, type(exc).__name__, " ".join(str(exc).split()))
+        raise ReadError("read_failed", f"文件“{file.name}”无法读取，可能已损坏，请在 Excel 中重新保存后上传") from None
 
 
 # --- what kind of file -----------------------------------------------------------
@@ -177,16 +203,6 @@ def _check_zip(file: InputFile) -> str:
     if any(name.startswith("ppt/") for name in names):
         raise _unknown(file, "看起来是 PowerPoint 演示文稿")
     raise _unknown(file, "看起来是一个压缩包")
-
-
-def _read_member(archive: zipfile.ZipFile, name: str | None, limit: int) -> bytes:
-    if name is None:
-        return b""
-    try:
-        with archive.open(name) as handle:
-            return handle.read(limit)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
-        return b""
 
 
 def _check_bomb(file: InputFile, infos: list[zipfile.ZipInfo]) -> None:
@@ -287,9 +303,11 @@ def _ole_entry_names(file: InputFile) -> set[str]:
 
 
 def _read_workbook(file: InputFile, kind: str, wanted: Callable[[str], bool]) -> ReadResult:
+    import fastexcel  # here: a CSV is read without loading it
+
     reader = fastexcel.read_excel(file.data)
     limit = config.MAX_ROWS_PER_SHEET.value
-    formats = _Formats(file, kind)
+    formats = Formats(file.data, kind)
     result = ReadResult([])
     for name in reader.sheet_names:
         if not wanted(name):
@@ -302,17 +320,18 @@ def _read_workbook(file: InputFile, kind: str, wanted: Callable[[str], bool]) ->
         if sheet.total_height > limit:
             result.problems.append(("too_many_rows", _too_many(name, sheet.total_height, limit), name))
             continue
-        batch = sheet.to_arrow()
         positions = [column.absolute_index for column in sheet.available_columns()]
         result.sheets.append(
             RawSheet(
                 file=file.name,
                 name=name,
                 format=kind,
-                columns=list(batch.columns),
+                columns=[],
                 positions=positions,
-                rows=batch.num_rows,
+                rows=sheet.height,
+                table=sheet,
                 _percent=(lambda wanted_columns, name=name: formats.percent_rows(name, wanted_columns)),
+                _literal=(lambda wanted_columns, name=name: formats.literal_rows(name, wanted_columns)),
             )
         )
     return result
@@ -320,192 +339,6 @@ def _read_workbook(file: InputFile, kind: str, wanted: Callable[[str], bool]) ->
 
 def _too_many(name: str, rows: int, limit: int) -> str:
     return f"工作表「{name.strip()}」有 {rows} 行，超过每个工作表 {limit} 行的上限，请删除多余的行后重新上传"
-
-
-class _Formats:
-    """What fastexcel does not tell: declared sheet sizes and %-formatted numeric cells."""
-
-    def __init__(self, file: InputFile, kind: str):
-        self.file = file
-        self.kind = kind
-        self._archive: zipfile.ZipFile | None = None
-        self._sheet_paths: dict[str, str] | None = None
-        self._percent_styles: set[int] | None = None
-
-    @property
-    def archive(self) -> zipfile.ZipFile:
-        if self._archive is None:
-            self._archive = zipfile.ZipFile(io.BytesIO(self.file.data))
-        return self._archive
-
-    def declared_rows(self, name: str) -> int | None:
-        """The last row of an xlsx sheet's <dimension>, read from the head of its XML."""
-        if self.kind != XLSX:
-            return None
-        path = self.sheet_paths().get(name)
-        head = _read_member(self.archive, path, 4096)
-        match = re.search(rb'<dimension ref="[A-Za-z]+\d+:[A-Za-z]+(\d+)"', head)
-        if not match:
-            return None
-        rows = int(match.group(1))
-        # A range stretched by formatting alone (no row written) is not believed: a real
-        # row takes more than 10 bytes of XML, so such a sheet is counted after loading.
-        return rows if self.archive.getinfo(path).file_size >= rows * 10 else None
-
-    def sheet_paths(self) -> dict[str, str]:
-        """xlsx sheet name → its XML member, through workbook.xml and its relationships."""
-        if self._sheet_paths is None:
-            self._sheet_paths = {}
-            names = {n.lower(): n for n in self.archive.namelist()}
-            workbook = ElementTree.fromstring(self.archive.read(names["xl/workbook.xml"]))
-            rels_name = names.get("xl/_rels/workbook.xml.rels")
-            targets = {}
-            if rels_name:
-                for rel in ElementTree.fromstring(self.archive.read(rels_name)):
-                    target = rel.get("Target", "")
-                    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-                    targets[rel.get("Id")] = names.get(path.lower())
-            for element in workbook.iter():
-                if element.tag.endswith("}sheet"):
-                    rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-                    if targets.get(rid):
-                        self._sheet_paths[element.get("name")] = targets[rid]
-        return self._sheet_paths
-
-    def percent_rows(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
-        """{array index: 0-based rows} of numbers in %-formatted cells of the given columns."""
-        if self.kind == XLSX:
-            return self._xlsx_percent(name, columns)
-        if self.kind == ODS:
-            return self._ods_percent(name, columns)
-        if self.kind == XLS:
-            return self._xls_percent(name, columns)
-        return {}
-
-    # xlsx: styles.xml says which cell styles (s="…") are percent formats.
-    def _xlsx_styles(self) -> set[int]:
-        if self._percent_styles is None:
-            names = {n.lower(): n for n in self.archive.namelist()}
-            styles = names.get("xl/styles.xml")
-            self._percent_styles = set()
-            if styles:
-                # Regexes rather than an XML parse: this runs on every upload and styles.xml
-                # can be large; only two attributes of two element kinds matter.
-                xml = self.archive.read(styles)
-                percent_formats = {9, 10}  # Excel's built-in 0% and 0.00%
-                for attributes in _NUM_FMT.findall(xml):
-                    number = _NUM_FMT_ID.search(attributes)
-                    code = _FORMAT_CODE.search(attributes)
-                    if number and code and _is_percent_format(html.unescape(code.group(1).decode("utf-8", "replace"))):
-                        percent_formats.add(int(number.group(1)))
-                cell_xfs = _CELL_XFS.search(xml)
-                xfs = []
-                for attributes in _XF.findall(cell_xfs.group(1) if cell_xfs else b""):
-                    number = _NUM_FMT_ID.search(attributes)
-                    xfs.append(int(number.group(1)) if number else 0)
-                self._percent_styles = {i for i, fmt in enumerate(xfs) if fmt in percent_formats}
-        return self._percent_styles
-
-    def _xlsx_percent(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
-        styles = self._xlsx_styles()
-        path = self.sheet_paths().get(name)
-        if not styles or not path:
-            return {}
-        xml = self.archive.read(path)
-        ids = b"|".join(b"%d" % s for s in sorted(styles))
-        found: dict[int, list[int]] = {}
-        for position, j in columns.items():
-            # One C-level findall per column. Writers put r first (Excel, WPS, LibreOffice,
-            # openpyxl); a text, boolean or error cell keeps its value whatever its format.
-            pattern = re.compile(
-                rb'<c r="' + _column_letters(position).encode() + rb'(\d+)"(?=[^>]*?\bs="(?:' + ids + rb')")'
-                rb'(?![^>]*?\bt="(?:s|str|inlineStr|b|e)")'
-            )
-            found[j] = [int(row) - 1 for row in pattern.findall(xml)]
-        return found
-
-    # ods: a percent cell says office:value-type="percentage".
-    def _ods_percent(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
-        content = self.archive.read("content.xml")
-        if b'office:value-type="percentage"' not in content:
-            return {}
-        table_ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-        office_ns = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-        table, row_tag = table_ns + "table", table_ns + "table-row"
-        cells = (table_ns + "table-cell", table_ns + "covered-table-cell")
-        found: dict[int, list[int]] = {j: [] for j in columns.values()}
-        depth, inside, row, repeat, column = 0, False, 0, 1, 0
-        for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
-            tag = element.tag
-            if event == "start":
-                if tag == table:
-                    depth += 1
-                    if depth == 1:
-                        inside, row = element.get(table_ns + "name") == name, 0
-                elif inside and depth == 1 and tag == row_tag:
-                    repeat, column = int(element.get(table_ns + "number-rows-repeated", "1")), 0
-                elif inside and depth == 1 and tag in cells:
-                    span = int(element.get(table_ns + "number-columns-repeated", "1"))
-                    if element.get(office_ns + "value-type") == "percentage":
-                        for position in range(column, column + span):
-                            if position in columns:
-                                found[columns[position]].extend(range(row, row + min(repeat, 1_000_000)))
-                    column += span
-            else:
-                if tag == table:
-                    depth -= 1
-                    if depth == 0 and inside:
-                        break
-                elif tag == row_tag and inside and depth == 1:
-                    row += repeat
-                    element.clear()
-        return found
-
-    # xls: xlrd reads BIFF formats; only opened when a %-format is in use.
-    def _xls_percent(self, name: str, columns: dict[int, int]) -> dict[int, list[int]]:
-        import xlrd  # only here: an .xls is rare and xlrd costs a full parse
-
-        book = xlrd.open_workbook(
-            file_contents=self.file.data, formatting_info=True, on_demand=True, logfile=io.StringIO()
-        )
-        percent_formats = {key for key, fmt in book.format_map.items() if _is_percent_format(fmt.format_str or "")}
-        percent_xfs = {i for i, xf in enumerate(book.xf_list) if xf.format_key in percent_formats}
-        if not percent_xfs:
-            return {}
-        sheet = book.sheet_by_name(name)
-        found: dict[int, list[int]] = {j: [] for j in columns.values()}
-        for position, j in columns.items():
-            for row in range(sheet.nrows):
-                if (
-                    position < sheet.row_len(row)
-                    and sheet.cell_type(row, position) == xlrd.XL_CELL_NUMBER
-                    and sheet.cell_xf_index(row, position) in percent_xfs
-                ):
-                    found[j].append(row)
-        return found
-
-
-_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
-_NUM_FMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
-_FORMAT_CODE = re.compile(rb'\bformatCode="([^"]*)"')
-_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
-_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
-_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
-
-
-def _is_percent_format(code: str) -> bool:
-    """Whether a number format scales by 100: a % outside quotes, escapes and [brackets]."""
-    return "%" in _FORMAT_LITERALS.sub("", code)
-
-
-def _column_letters(position: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # --- CSV -------------------------------------------------------------------------
@@ -520,14 +353,23 @@ def _read_csv(file: InputFile) -> RawSheet:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raise ReadError("read_failed", f"文件“{file.name}”不是有效的 CSV 文件（{_short(exc)}），{_UPLOAD_HINT}") from None
+        log.warning("%s is no valid CSV: %s", file.name, exc)
+        raise ReadError("read_failed", f"文件“{file.name}”不是有效的 CSV 文件，{_UPLOAD_HINT}") from None
     width = max((len(row) for row in rows), default=0)
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-    columns = [strings(column) for column in zip(*rows)] if rows else []
-    return RawSheet(file=file.name, name=file.name, format=CSV, columns=columns,
-                    positions=list(range(width)), rows=len(rows))
+    return RawSheet(file=file.name, name=file.name, format=CSV, columns=[], positions=list(range(width)),
+                    rows=len(rows), table=_struct(list(zip(*rows)) if rows else [], len(rows)))
+
+
+def _struct(columns: Sequence[Sequence[str]], rows: int):
+    """Columns of text as one nanoarrow struct array (a record batch), as the sandbox sends it."""
+    import nanoarrow as na
+
+    children = [na.c_array(list(column), na.string()) for column in columns]
+    schema = na.struct({str(j): na.string() for j in range(len(columns))})
+    return na.c_array_from_buffers(schema, rows, [None], children=children)
 
 
 def _decode(file: InputFile) -> str:

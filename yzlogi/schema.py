@@ -411,6 +411,12 @@ def sheet_by_name(name: str, plan: Plan) -> Sheet | None:
     return None
 
 
+def known_sheet_name(name: str) -> bool:
+    """Whether a workbook sheet's name is one of any plan's sheets (what the reading process keeps)."""
+    key = fold(name)
+    return any(fold(sheet.name) == key for sheet in WORKBOOK)
+
+
 def kind_label(column: Column, plan: Plan) -> str:
     return KIND_LABELS[column.kind].format_map(placeholders(plan))
 

@@ -4,9 +4,17 @@ Every data sheet of the plan's workbook (yzlogi.schema.for_plan) is laid out the
 naming the plan, a note row, the header (the schema's headers exactly, required
 ones in a darker fill), then data. Drop-downs point at a hidden lists sheet built
 from the plan; month and text cells are text-formatted so Excel does not turn
-2026-06 into a date. A 填报说明 sheet comes first, its table taken from
+2026-06 into a date. The template's percentages (完成进度, and the value cells of
+the percent indicators) are percent-formatted (0.0%), so what is typed shows what
+is meant and survives every round trip: "5.2%" typed in Excel, WPS or LibreOffice
+is stored as 0.052 in a % cell and read as 5.2 (never 0.05 % in a plain-number
+cell), and a CSV saved from it says 5.2%. A plain 5.2 in such a cell shows as
+5.2 % in Excel and WPS (their automatic percent entry) but 520 % in LibreOffice:
+the guide asks for the % sign, and the reader questions what still looks wrong
+(yzlogi.ambiguous). A 填报说明 sheet comes first, its table taken from
 schema.dictionary_rows(). The sample workbook (yzlogi.sample) is written with the
-same layout, so both read like what officials send back.
+same layout (its filled values keep plain-number formats), so both read like what
+officials send back.
 
 Saving is deterministic (fixed document and zip-entry timestamps): the same plan
 gives the same bytes, so a downloaded template can be compared and cached.
@@ -57,6 +65,7 @@ def template_stamp(plan: Plan) -> datetime:
 TEXT_FORMAT = "@"
 INTEGER_FORMAT = "0"
 DECIMAL_FORMAT = "0.0"
+PERCENT_FORMAT = "0.0%"  # the template's empty percent cells (a real percent format)
 DATE_FORMAT = "yyyy-mm-dd"
 
 _THIN = Side(style="thin", color="9FA8B3")
@@ -165,7 +174,8 @@ def guide_lines(plan: Plan) -> list[str]:
     one_row.append("任务进展每个任务、每个牵头或责任单位、每月一行")
     composite = plan.composite
     computed = f"指标{composite.no}由“通道班次”自动计算，无需填写。" if composite else ""
-    percent_rule = f"百分数填 10.5 或 10.5%（指标{percent}）；" if percent else ""
+    percent_rule = (f"指标{percent}填百分数，请带 % 输入（如 10.5%），这些单元格已设为百分比格式"
+                    "（在 LibreOffice 中只输入 10.5 会显示为 1050%）；" if percent else "")
     prefilled = ["指标编号和名称"]
     if plan.routes:
         prefilled.append(f"{len(plan.routes)}条线路")
@@ -222,8 +232,12 @@ def add_lists_sheet(workbook: Workbook, plan: Plan, title_prefix: str = "") -> d
     return formulas
 
 
-def _number_format(plan: Plan, column: Column, row: Mapping[str, object], value: object) -> str:
-    """How a data cell is formatted: months and text as text, counts as integers."""
+def _number_format(plan: Plan, column: Column, row: Mapping[str, object], value: object,
+                   percent_format: bool = False) -> str:
+    """How a data cell is formatted: months and text as text, counts as integers; with
+    `percent_format` (the template), an empty percent cell as a percent."""
+    if percent_format and value is None and _is_percent_cell(plan, column, row):
+        return PERCENT_FORMAT
     if column.kind == "date_month" and isinstance(value, (date, datetime)):
         return DATE_FORMAT
     if column.kind in ("count", "indicator_no", "task_no"):
@@ -240,8 +254,20 @@ def _number_format(plan: Plan, column: Column, row: Mapping[str, object], value:
     return TEXT_FORMAT
 
 
-def _column_format(column: Column) -> str:
+def _is_percent_cell(plan: Plan, column: Column, row: Mapping[str, object]) -> bool:
+    """Whether the cell holds a percentage: 完成进度, or a percent indicator's value."""
+    if column.kind == "percent":
+        return True
+    if column.kind == "indicator_value":
+        no = row.get("indicator_no")
+        return isinstance(no, int) and no in {i.no for i in plan.indicators if i.is_percent}
+    return False
+
+
+def _column_format(column: Column, percent_format: bool = False) -> str:
     """The format of a column's empty cells (what Excel applies to typed values)."""
+    if percent_format and column.kind == "percent":
+        return PERCENT_FORMAT
     if column.kind in ("count", "indicator_no", "task_no"):
         return INTEGER_FORMAT
     if column.kind in ("percent", "indicator_value", "number"):
@@ -249,7 +275,8 @@ def _column_format(column: Column) -> str:
     return TEXT_FORMAT
 
 
-def _validation(plan: Plan, sheet: Sheet, column: Column, formulas: dict[str, str]) -> DataValidation:
+def _validation(plan: Plan, sheet: Sheet, column: Column, formulas: dict[str, str],
+                percent_format: bool = False) -> DataValidation:
     """A column's drop-down or range check, with the column's help as the input hint."""
     entry = column_list(plan, sheet, column)
     title = column.header[:32]
@@ -264,6 +291,13 @@ def _validation(plan: Plan, sheet: Sheet, column: Column, formulas: dict[str, st
         # The range goes in bare, without '=': the file format stores formulas as Excel writes them.
         dv = DataValidation(type="list", formula1=formulas[name], allow_blank=True, errorStyle=style)
         dv.error = f"请从下拉列表中选择{column.header}。"
+    elif column.kind == "percent" and percent_format:
+        # A percent cell stores the fraction: 60% is 0.6.
+        low = 0 if column.minimum is None else column.minimum
+        high = 100 if column.maximum is None else column.maximum
+        dv = DataValidation(type="decimal", operator="between", formula1=f"{low / 100:g}",
+                            formula2=f"{high / 100:g}", allow_blank=True, errorStyle="warning")
+        dv.error = f"{column.header}应为 {low:g}%—{high:g}% 之间的百分数，请带 % 输入，如 60%。"
     elif column.kind == "percent":
         low = 0 if column.minimum is None else column.minimum
         high = 100 if column.maximum is None else column.maximum
@@ -292,8 +326,10 @@ def add_data_sheet(
     formulas: dict[str, str],
     title_prefix: str = "",
     note: str = "",
+    percent_format: bool = False,
 ) -> Worksheet:
-    """One schema sheet in the template's layout, with rows given by column key."""
+    """One schema sheet in the template's layout, with rows given by column key
+    (`percent_format`: empty percent cells formatted as percent, as in the template)."""
     ws = workbook.create_sheet(sheet.name)
     width = len(sheet.columns)
     last_letter = get_column_letter(width)
@@ -318,8 +354,8 @@ def add_data_sheet(
         cell.border = BORDER
         dimension = ws.column_dimensions[letter]
         dimension.width = column.width
-        dimension.number_format = _column_format(column)
-        dv = _validation(plan, sheet, column, formulas)
+        dimension.number_format = _column_format(column, percent_format)
+        dv = _validation(plan, sheet, column, formulas, percent_format)
         dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_VALIDATED_ROW}")
         ws.add_data_validation(dv)
     ws.row_dimensions[HEADER_ROW].height = 30
@@ -331,7 +367,7 @@ def add_data_sheet(
             cell = ws.cell(row=number, column=index, value=None if value == "" else value)
             cell.font = CELL_FONT
             cell.border = BORDER
-            cell.number_format = _number_format(plan, column, row, value)
+            cell.number_format = _number_format(plan, column, row, value, percent_format)
             cell.alignment = WRAP if column.width >= WRAP_FROM_WIDTH else TOP
 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
@@ -418,14 +454,15 @@ def _title_height(text: str, width_units: float) -> float:
     return _wrapped_height(text, width_units, line_height=20.0, char_units=2.6)
 
 
-def build_workbook(plan: Plan, rows: Rows, title_prefix: str = "", note_prefix: str = "") -> Workbook:
+def build_workbook(plan: Plan, rows: Rows, title_prefix: str = "", note_prefix: str = "",
+                   percent_format: bool = False) -> Workbook:
     """Every schema sheet in the template's layout, filled with `rows` (sheet key →
     rows by column key), and the hidden lists sheet last."""
     workbook = new_workbook()
     formulas = add_lists_sheet(workbook, plan, title_prefix)
     for sheet in for_plan(plan):
         add_data_sheet(workbook, plan, sheet, rows.get(sheet.key, ()), formulas, title_prefix,
-                       note_prefix + sheet.help if note_prefix else "")
+                       note_prefix + sheet.help if note_prefix else "", percent_format=percent_format)
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1)
     workbook.active = 0
     return workbook
@@ -433,7 +470,7 @@ def build_workbook(plan: Plan, rows: Rows, title_prefix: str = "", note_prefix: 
 
 def build_template(plan: Plan) -> Workbook:
     """The fill-in template: 填报说明, the plan's data sheets (prefilled), the hidden lists."""
-    workbook = build_workbook(plan, prefilled_rows(plan))
+    workbook = build_workbook(plan, prefilled_rows(plan), percent_format=True)
     add_guide_sheet(workbook, plan)
     workbook.active = 0
     return workbook

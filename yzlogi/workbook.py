@@ -15,15 +15,17 @@ but built only for the rows that will be listed (issues.py).
 from __future__ import annotations
 
 import bisect
+import logging
 from collections.abc import Callable, Sequence
 from functools import reduce
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yzlogi import cells, config, reader
+from yzlogi import ambiguous, cells, reader, sandbox
 from yzlogi.cells import MISSING, ColumnReader, read_column, scalar, strings, typed
 from yzlogi.column_readers import ARROW_TYPES, column_reader
+from yzlogi.config import size_refusal
 from yzlogi.headers import Header, find_header, head, match_csv
 from yzlogi.issues import Issues, sheet_order
 from yzlogi.model import ERROR, WARNING, InputFile, ParsedWorkbook, SheetSource
@@ -39,6 +41,8 @@ _PLAIN_NUMBER = r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"  # how the reader writes a num
 _SEP = "\x1f"  # joins the parts of a composite key; never typed in a cell
 # The date column of each register sheet: a register counts its entries dated up to a month.
 _REGISTER_DATES = {"warehouses": "opened", "forwarders": "registered"}
+
+log = logging.getLogger(__name__)
 
 
 def _positions(count: int) -> pa.Array:
@@ -57,24 +61,11 @@ def read_workbook(files: Sequence[InputFile], plan: Plan) -> ParsedWorkbook:
     issues = Issues()
     try:
         _read(parsed, issues, plan)
-    except Exception as exc:  # a bug of ours must still not take the page down
-        issues.add(ERROR, "read_failed", f"读取上传内容时出错（{_detail(exc)}），请联系管理员")
+    except Exception:  # a bug of ours must still not take the page down; its words go to the log
+        log.exception("reading an upload failed")
+        issues.add(ERROR, "read_failed", "读取上传内容时出错，请联系管理员查看服务器日志")
     issues.finish(parsed)
     return parsed
-
-
-def _detail(exc: Exception) -> str:
-    return (" ".join(str(exc).split()) or type(exc).__name__)[:120]
-
-
-def size_refusal(total: int) -> str | None:
-    """Why an upload of `total` bytes is refused (config.MAX_UPLOAD_MB), or None.
-
-    The command line asks before reading a file, so a huge one is never loaded."""
-    limit = config.MAX_UPLOAD_MB.value
-    if total > limit * reader.MB:
-        return f"上传的文件共 {total / reader.MB:.1f} MB，超过上限 {limit} MB"
-    return None
 
 
 def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
@@ -92,15 +83,10 @@ def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
     refused: set[str] = set()  # sheets refused whole (too many rows): not also "missing"
     file_refused = False  # a refused file explains the sheets it would have held
     any_csv = False
-    for file in files:
-        try:
-            result = reader.read_file(file, lambda name: sheet_by_name(name, plan) is not None)
-        except reader.ReadError as exc:
-            issues.add(ERROR, exc.code, exc.message)
-            file_refused = True
-            continue
-        except Exception as exc:
-            issues.add(ERROR, "read_failed", f"读取文件“{file.name}”时出错（{_detail(exc)}），文件可能已损坏")
+    # Each file is parsed in a sandbox process of its own (yzlogi.sandbox): a refusal, never a crash.
+    for file, result in zip(files, sandbox.read_files(files)):
+        if isinstance(result, reader.ReadError):
+            issues.add(ERROR, result.code, result.message)
             file_refused = True
             continue
         for code, message, name in result.problems:
@@ -122,6 +108,8 @@ def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
                 sheet, header = match
             else:
                 sheet, header = sheet_by_name(raw.name, plan), None
+                if sheet is None:  # a sheet of a part this plan does not have (its reader reads every known name)
+                    continue
             if sheet.key in found:
                 first = found[sheet.key][0]
                 issues.add(
@@ -144,9 +132,10 @@ def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
         try:
             check = _SheetCheck(raw, sheet, plan, issues, header)
             check.run()
-        except Exception as exc:
+        except Exception:
+            log.exception("checking sheet %s of %s failed", sheet.key, raw.file)
             issues.add(ERROR, "read_failed",
-                       f"检查文件“{raw.file}”的工作表「{sheet.name}」时出错（{_detail(exc)}），请联系管理员",
+                       f"检查文件“{raw.file}”的工作表「{sheet.name}」时出错，请联系管理员查看服务器日志",
                        sheet=sheet.name, order=sheet_order(sheet))
             continue
         checks[sheet.key] = check
@@ -237,7 +226,7 @@ class _SheetCheck:
 
     def run(self) -> None:
         sheet = self.sheet
-        header = self.header or find_header(head(self.raw), sheet)
+        header = self.header = self.header or find_header(head(self.raw), sheet)
         if header is None:
             self._error("no_header",
                         f"工作表「{sheet.name}」前{MAX_TITLE_ROWS + 1}行中找不到表头，表头行应包含"
@@ -262,6 +251,7 @@ class _SheetCheck:
             if column.key in self.text:  # optional columns the sheet lacks stay null
                 self._read_column(column)
         self._sheet_rules()
+        ambiguous.question(self)  # percent or fraction, mixed scales, implausible values
         self._unique()
         self._build_table()
 
@@ -335,7 +325,10 @@ class _SheetCheck:
         elif column.kind == "number" and column.key == "value":
             self._read_keyed(column, self.values["goal"], self._goal_parsers(column))
         else:
-            read = read_column(text, column_reader(column, self.plan))
+            reader_ = column_reader(column, self.plan)
+            if column.kind in ("month", "date_month"):  # a date that arrived as its Excel serial
+                text = ambiguous.serial_dates(self, column, text, reader_.parse)
+            read = read_column(text, reader_)
             self.values[column.key] = read.values
             if read.codes is not None:
                 self._cell_issues(column, pc.is_valid(read.codes), read.codes, read.reasons)

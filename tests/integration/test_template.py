@@ -150,9 +150,16 @@ def test_month_cells_are_text_so_excel_keeps_2026_06(template):
     assert {tasks.cell(row, 3).number_format for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 47)} == {"@"}
     assert tasks.column_dimensions["C"].number_format == "@"
     indicators = template["指标进展"]
+    # Percent indicators (1, 2, 4, 5) are percent-formatted: a typed 5.2% shows and reads as 5.2 %.
     assert [indicators.cell(row, 4).number_format for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 7)] == [
-        "0.0", "0.0", "0", "0.0", "0.0", "0", "0"]
+        "0.0%", "0.0%", "0", "0.0%", "0.0%", "0", "0"]
     assert template["通道班次"].column_dimensions["C"].number_format == "0"
+    # 完成进度 too, its prefilled rows and the rows officials add; its check is on the fraction (60% = 0.6).
+    assert {tasks.cell(row, 5).number_format for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 47)} == {"0.0%"}
+    assert tasks.column_dimensions["E"].number_format == "0.0%"
+    (progress,) = [dv for dv in tasks.data_validations.dataValidation if str(dv.sqref).startswith("E")]
+    assert (progress.type, progress.operator, progress.formula1, progress.formula2) == ("decimal", "between", "0", "1")
+    assert progress.error == "完成进度应为 0%—100% 之间的百分数，请带 % 输入，如 60%。"
 
 
 def test_the_guide_sheet_table_is_the_data_dictionary(template):
@@ -199,10 +206,11 @@ def test_the_cli_refuses_a_folder_that_does_not_exist_in_chinese(tmp_path):
 
 def fill_like_an_official(skip_units: int = 0) -> bytes:
     """Open the template, fill the prefilled rows and add a ship, save: what comes back.
-    The last `skip_units` task rows are left as the template gave them (units that did not report)."""
+    The last `skip_units` task rows are left as the template gave them (units that did not report).
+    Percentages go in as Excel stores "10.2%" typed into the template's percent cells: 0.102."""
     workbook = load_workbook(io.BytesIO(template_bytes()))
     indicators = workbook["指标进展"]
-    values = {1: 10.2, 2: 5.6, 3: 1, 4: 10.8, 5: 9.1, 7: 27, 8: 66}
+    values = {1: 0.102, 2: 0.056, 3: 1, 4: 0.108, 5: 0.091, 7: 27, 8: 66}
     for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 7):
         indicators.cell(row, 3, "2026-06")
         indicators.cell(row, 4, values[indicators.cell(row, 1).value])
@@ -218,7 +226,7 @@ def fill_like_an_official(skip_units: int = 0) -> bytes:
     for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 47 - skip_units):
         tasks.cell(row, 3, "2026-06")
         tasks.cell(row, 4, "序时推进")
-        tasks.cell(row, 5, 50)
+        tasks.cell(row, 5, 0.5)
         tasks.cell(row, 6, "按计划推进")
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -56,9 +56,13 @@ def _module_name(path: Path) -> str:
 
 
 def _yzlogi_imports(path: Path, modules: set[str]) -> set[str]:
-    """The yzlogi modules a file imports, anywhere in it (a late import inside a function counts):
+    """The yzlogi modules a file imports at run time, anywhere in it (a late import inside a function counts):
     `from a.b import c` names a.b.c when c is a module, else a.b."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Imports for type checking only never run: they make no circle.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            node.body = []
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

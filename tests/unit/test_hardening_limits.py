@@ -19,7 +19,7 @@ def test_the_readme_table_of_limits_is_the_generated_one():
 
 
 def test_each_limit_has_its_own_variable_a_positive_default_and_a_chinese_meaning():
-    assert len({limit.name for limit in config.LIMITS}) == len({limit.env for limit in config.LIMITS}) == 6
+    assert len({limit.name for limit in config.LIMITS}) == len({limit.env for limit in config.LIMITS}) == 10
     for limit in config.LIMITS:
         assert limit.env == "YZLOGI_" + limit.name.upper()
         assert isinstance(limit.default, int) and limit.default > 0

@@ -48,7 +48,7 @@ from yzlogi.store.errors import (
 )
 from yzlogi.store.records import Activation, Export, ImportOutcome
 from yzlogi.store.tables import (
-    MIGRATES_FROM, SCHEMA_VERSION, WORKBOOK_BY_KEY, _activate, _check_schema_version, _create_progress_table,
+    MIGRATES_FROM, SCHEMA_VERSION, WORKBOOK_BY_KEY, _activate, _check_schema_version, _create_progress_table, _expect,
     _insert_all, _insert_rows, _scalar, _select_rows_sql, _token, _transaction, _typed_tables, _version, _versions,
     layout_hash,
 )
@@ -237,8 +237,10 @@ class Store:
 
     # --- writing ----------------------------------------------------------------
 
-    def import_files(self, files: Sequence[InputFile], by: str, note: str = "") -> ImportOutcome:
-        """Read, validate and, when there is no error, commit an upload as the new active version."""
+    def import_files(self, files: Sequence[InputFile], by: str, note: str = "",
+                     expected_token: str | None = None) -> ImportOutcome:
+        """Read, validate and, when there is no error, commit an upload as the new active version
+        (with `expected_token`, only if the state is still that one: see commit)."""
         from yzlogi.workbook import read_workbook  # imported late: the reader pulls in fastexcel
 
         # Read before the store is touched: a refused upload costs no DuckDB open and leaves the folder as it was.
@@ -247,21 +249,24 @@ class Store:
             return ImportOutcome(parsed)
         try:
             with self._writing_ready() as con:
-                version = self._commit(parsed, by, note, sample=False, con=con)
+                version = self._commit(parsed, by, note, sample=False, con=con, expected_token=expected_token)
         except DuplicateUpload as duplicate:
             return ImportOutcome(parsed, duplicate_of=duplicate.version)
         return ImportOutcome(parsed, version=version)
 
-    def commit(self, parsed: ParsedWorkbook, by: str, note: str = "", sample: bool = False) -> Version:
+    def commit(self, parsed: ParsedWorkbook, by: str, note: str = "", sample: bool = False,
+               expected_token: str | None = None) -> Version:
         """Store a validated upload as a new version and make it active, all or nothing.
 
         Raises WorkbookHasErrors when `parsed` has errors, DuplicateUpload when the
-        same bytes were committed before (nothing is stored in either case)."""
+        same bytes were committed before, ChangedMeanwhile when `expected_token` (the
+        state_token() the caller reviewed against) is no longer the state, checked under
+        the write lock (nothing is stored in any of these cases)."""
         self.ensure_ready()
-        return self._commit(parsed, by, note, sample)
+        return self._commit(parsed, by, note, sample, expected_token=expected_token)
 
     def _commit(self, parsed: ParsedWorkbook, by: str, note: str, sample: bool,
-                only_if_empty: bool = False, con=None) -> Version | None:
+                only_if_empty: bool = False, con=None, expected_token: str | None = None) -> Version | None:
         """Commit under the exclusive lock: in a connection of its own, or in `con` (already writing)."""
         if not parsed.ok:
             raise WorkbookHasErrors(parsed.error_count)
@@ -272,6 +277,7 @@ class Store:
         by = by.strip() or UNSIGNED
         with self._writing() if con is None else nullcontext(con) as con:
             _kill_point("locked")
+            _expect(con, expected_token, "导入")
             if only_if_empty and _scalar(con, "version_count") > 0:
                 return None
             existing = con.execute(statement("versions", "version_id_by_sha256"), [sha256]).fetchone()
@@ -322,11 +328,14 @@ class Store:
             _kill_point("state_written")
             return _version(con, version_id)
 
-    def rollback(self, version_id: int, by: str, note: str = "") -> Version:
-        """Make an earlier (or any other) version active again; the switch is logged."""
+    def rollback(self, version_id: int, by: str, note: str = "", expected_token: str | None = None) -> Version:
+        """Make an earlier (or any other) version active again; the switch is logged.
+
+        With `expected_token`, only if the state is still that one (ChangedMeanwhile, checked under the lock)."""
         self.ensure_ready()
         by = by.strip() or UNSIGNED
         with self._writing() as con:
+            _expect(con, expected_token, "回滚")
             version = _version(con, version_id)
             if version.active:
                 raise AlreadyActive(version.id)
@@ -455,6 +464,21 @@ class Store:
             return frame_from_arrow(con.sql(sql, params=params).to_arrow_table())
 
     # --- connections ------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to a ready store, under the folder's shared lock, for the
+        store's other parts (follow-up items) that keep their own tables in the same file."""
+        self.ensure_ready()
+        with self._reading() as con:
+            yield con
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to a ready store, under the folder's exclusive lock (one writer
+        at a time, app and command line alike); the caller's writes are its own transaction."""
+        with self._writing_ready() as con:
+            yield con
 
     @contextmanager
     def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:

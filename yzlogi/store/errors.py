@@ -47,6 +47,16 @@ class RawFileMissing(StoreError):
     """A kept upload is missing from uploads/ or no longer matches its sha256."""
 
 
+class ChangedMeanwhile(StoreError):
+    """Another writer changed the active version after the caller looked (its expected_token)."""
+
+    def __init__(self, action: str, token: str):
+        version = token.rpartition(":")[2]
+        now = f"当前版本现为版本 {version}" if version not in ("", "0") else "当前版本已变化"
+        super().__init__(f"在您确认之前，其他人已更新了数据（{now}），本次{action}未执行，当前数据未改变。")
+        self.token = token
+
+
 def duplicate_message(version: Version) -> str:
     text = (f"这些文件与已导入的版本 {version.id}（{version.committed_at:%Y-%m-%d %H:%M}，{version.by}）"
             "内容完全相同，未重复导入。")

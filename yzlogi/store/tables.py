@@ -17,7 +17,7 @@ import pyarrow as pa
 from yzlogi.model import ParsedWorkbook, Version
 from yzlogi.schema import WORKBOOK, Sheet
 from yzlogi.sql import statement
-from yzlogi.store.errors import StoreUnavailable, UnknownVersion
+from yzlogi.store.errors import ChangedMeanwhile, StoreUnavailable, UnknownVersion
 
 # Bumped when the store's own tables change shape; a newer file is refused, an older one
 # is brought up to date when first opened (MIGRATES_FROM).
@@ -45,6 +45,15 @@ def _transaction(con) -> Iterator[None]:
 def _token(con) -> str:
     last = con.execute(statement("versions", "last_activation")).fetchone()
     return f"{last[0]}:{last[1]}" if last else "0:0"
+
+
+def _expect(con, expected_token: str | None, action: str) -> None:
+    """Refuse (ChangedMeanwhile) when the state is no longer `expected_token`; call under the write lock."""
+    if expected_token is None:
+        return
+    current = _token(con)
+    if (expected_token or "0:0") != current:
+        raise ChangedMeanwhile(action, current)
 
 
 def _activate(con, version_id: int, at: datetime, by: str, action: str, note: str) -> None:
