@@ -62,7 +62,12 @@ BACKUP_DIR = Setting("backup_dir", "YZLOGI_BACKUP_DIR", "backups",
 BACKUP_KEEP = Setting("backup_keep", "YZLOGI_BACKUP_KEEP", "14",
                       "备份文件夹中保留最近几份定时备份（更早的自动删除；恢复前自动保存的副本不删除）", kind="int", minimum=1)
 
-SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP)
+FOLLOWUP_DUE_SOON_DAYS = Setting(
+    "followup_due_soon_days", "YZLOGI_FOLLOWUP_DUE_SOON_DAYS", "7",
+    "督办事项临期天数：未办结的事项距截止日期不超过这么多天（含截止当天）时亮黄灯（临期），过了截止日期亮红灯（逾期）",
+    kind="int", minimum=0)
+
+SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP, FOLLOWUP_DUE_SOON_DAYS)
 
 
 def data_dir() -> Path:
@@ -88,6 +93,11 @@ def backup_dir() -> Path:
 def backup_keep() -> int:
     """How many scheduled backups to keep: YZLOGI_BACKUP_KEEP, default 14."""
     return BACKUP_KEEP.value
+
+
+def followup_due_soon_days() -> int:
+    """How many days before its due date an open follow-up item turns yellow: YZLOGI_FOLLOWUP_DUE_SOON_DAYS, default 7."""
+    return FOLLOWUP_DUE_SOON_DAYS.value
 
 
 def settings_markdown() -> str:

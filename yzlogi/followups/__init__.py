@@ -1,0 +1,43 @@
+"""督办事项: what a meeting decides about a red or yellow light, recorded, answered and closed.
+
+A follow-up item is about one thing the plan tracks (an indicator in a year, a route in a
+year, a fleet category, a task, a task × unit, a secondary goal), names the units that must
+act, what is required and by when; it keeps who raised it, when, and the version and as-of
+month on screen. It lives in the data folder's store, in tables of its own that no import,
+replace or rollback touches, as an append-only history (raised, answered, closed, reopened,
+due date changed); its state is read from that history. On any day it has a light: 已办结,
+red (逾期), yellow (临期, within the setting followup_due_soon_days) or green (办理中).
+
+  model.py     the item and its events; the state they give; what may follow what
+  about.py     what an item is about and its units, checked against the plan
+  lights.py    the light of an item on a day, with its one line of why
+  storage.py   the two tables (yzlogi/sql/followups.sql) on a caller's connection; workbook answers
+  service.py   raise, answer, close, reopen, change the due date; read, judge and count, on a Store
+  present.py   JSON, Chinese lines and table rows
+  notice.py    the 督办通知单 of one unit (xlsx, pdf), in the briefing's style
+  commands.py  python -m yzlogi followup …
+notice.py and commands.py are imported by name only (they use the briefing).
+"""
+
+from yzlogi.followups.about import About, parse_about, resolve_unit
+from yzlogi.followups.errors import (
+    BadAbout, BadDue, BadText, FollowupError, ItemClosed, ItemOpen, UnknownItem, UnknownUnit,
+)
+from yzlogi.followups.lights import CLOSED, CLOSED_LOOK, ORDER, STATES, FollowupLight, light_of, light_text, look
+from yzlogi.followups.model import (
+    ANSWERED, CLI, DUE_CHANGED, KIND_LABELS, KINDS, PAGE, RAISED, REOPENED, VIA_LABELS, WORKBOOK, Event, Item, date_label,
+)
+from yzlogi.followups.service import (
+    Judged, answer, change_due, close, item, items, judge, judged, known_ids, light_counts, open_ids, raise_item,
+    reopen, revision, unit_of,
+)
+from yzlogi.followups.storage import FOLLOWUP_KILL_POINTS, WorkbookAnswer, record_workbook_answers
+
+__all__ = [
+    "ANSWERED", "CLI", "CLOSED", "CLOSED_LOOK", "DUE_CHANGED", "FOLLOWUP_KILL_POINTS", "KINDS", "KIND_LABELS", "ORDER",
+    "PAGE", "RAISED", "REOPENED", "STATES", "VIA_LABELS", "WORKBOOK", "About", "BadAbout", "BadDue", "BadText", "Event",
+    "FollowupError", "FollowupLight", "Item", "ItemClosed", "ItemOpen", "Judged", "UnknownItem", "UnknownUnit",
+    "WorkbookAnswer", "answer", "change_due", "close", "date_label", "item", "items", "judge", "judged", "known_ids",
+    "light_counts", "light_of", "light_text", "look", "open_ids", "parse_about", "raise_item", "record_workbook_answers",
+    "reopen", "resolve_unit", "revision", "unit_of",
+]
