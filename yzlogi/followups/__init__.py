@@ -16,28 +16,7 @@ red (逾期), yellow (临期, within the setting followup_due_soon_days) or gree
   present.py   JSON, Chinese lines and table rows
   notice.py    the 督办通知单 of one unit (xlsx, pdf), in the briefing's style
   commands.py  python -m yzlogi followup …
-notice.py and commands.py are imported by name only (they use the briefing).
+Import the module you need (`from yzlogi.followups import service`): this file imports nothing,
+so that the command line's start and the store's commit (storage.record_workbook_answers) load
+only what they use.
 """
-
-from yzlogi.followups.about import About, parse_about, resolve_unit
-from yzlogi.followups.errors import (
-    BadAbout, BadDue, BadText, FollowupError, ItemClosed, ItemOpen, UnknownItem, UnknownUnit,
-)
-from yzlogi.followups.lights import CLOSED, CLOSED_LOOK, ORDER, STATES, FollowupLight, light_of, light_text, look
-from yzlogi.followups.model import (
-    ANSWERED, CLI, DUE_CHANGED, KIND_LABELS, KINDS, PAGE, RAISED, REOPENED, VIA_LABELS, WORKBOOK, Event, Item, date_label,
-)
-from yzlogi.followups.service import (
-    Judged, answer, change_due, close, item, items, judge, judged, known_ids, light_counts, open_ids, raise_item,
-    reopen, revision, unit_of,
-)
-from yzlogi.followups.storage import FOLLOWUP_KILL_POINTS, WorkbookAnswer, record_workbook_answers
-
-__all__ = [
-    "ANSWERED", "CLI", "CLOSED", "CLOSED_LOOK", "DUE_CHANGED", "FOLLOWUP_KILL_POINTS", "KINDS", "KIND_LABELS", "ORDER",
-    "PAGE", "RAISED", "REOPENED", "STATES", "VIA_LABELS", "WORKBOOK", "About", "BadAbout", "BadDue", "BadText", "Event",
-    "FollowupError", "FollowupLight", "Item", "ItemClosed", "ItemOpen", "Judged", "UnknownItem", "UnknownUnit",
-    "WorkbookAnswer", "answer", "change_due", "close", "date_label", "item", "items", "judge", "judged", "known_ids",
-    "light_counts", "light_of", "light_text", "look", "open_ids", "parse_about", "raise_item", "record_workbook_answers",
-    "reopen", "resolve_unit", "revision", "unit_of",
-]

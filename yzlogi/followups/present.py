@@ -12,9 +12,6 @@ from yzlogi.followups.lights import ORDER, STATES, counts, light_text
 from yzlogi.followups.model import VIA_LABELS, Event, Item, date_label
 from yzlogi.followups.service import Judged
 
-NONE = "——"
-
-
 def item_json(judged: Judged) -> dict:
     """An item with its fields, its light (`level`: green/yellow/red or closed) and reason, and its history."""
     item, light = judged.item, judged.light
@@ -82,7 +79,7 @@ def item_lines(judged: Judged, history: bool = True) -> list[str]:
 # --- table rows (the briefing and the 督办通知单) ------------------------------------------------
 
 OPEN_COLUMNS = ("编号", "事项", "办理单位", "督办要求", "截止日期", "灯", "说明", "最新反馈")
-CLOSED_COLUMNS = ("编号", "事项", "办理单位", "督办要求", "办结情况", "最新反馈")
+CLOSED_COLUMNS = ("编号", "事项", "办理单位", "督办要求", "截止日期", "状态", "办结情况", "最新反馈")
 NOTICE_COLUMNS = ("编号", "事项", "督办要求", "截止日期", "灯", "说明")
 
 
@@ -110,8 +107,9 @@ def closed_rows(judged: Sequence[Judged]) -> list[tuple]:
         if closed is None:
             continue
         note = f"：{closed.text}" if closed.text else ""
-        rows.append((j.item.id, j.item.subject, "、".join(j.item.units), j.item.requirement,
-                     f"{date_label(closed.at.date())}由{closed.by}销号{note}", _answer_text(j.item)))
+        rows.append((j.item.id, j.item.subject, "、".join(j.item.units), j.item.requirement, date_label(j.item.due),
+                     light_text(j.light.level), f"{date_label(closed.at.date())}由{closed.by}销号{note}",
+                     _answer_text(j.item)))
     return rows
 
 
@@ -119,7 +117,3 @@ def notice_rows(judged: Sequence[Judged]) -> list[tuple]:
     """A unit's open items as NOTICE_COLUMNS."""
     return [(j.item.id, j.item.subject, j.item.requirement, date_label(j.item.due), light_text(j.light.level),
              j.light.text) for j in judged if j.light.level != "closed"]
-
-
-def none_if_empty(text: str) -> str:
-    return text or NONE
