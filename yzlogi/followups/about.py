@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from yzlogi.followups.errors import BadAbout, UnknownUnit
 from yzlogi.plan import Plan
-from yzlogi.text import closest
+from yzlogi.text import closest, fold
 
 SECTIONS = ("indicator", "route", "fleet", "task", "goal")
 
@@ -87,7 +87,9 @@ def _year(raw: str, text: str, plan: Plan) -> int:
 
 def _unknown(what: str, text: str, spellings: dict[str, str], names: Iterable[str] = ()) -> str:
     """计划中没有线路“渝穗”，您是否要找：渝穗班列？ — or the plan's names when none is close."""
-    found = closest(text, spellings)
+    folded = fold(text)
+    found = next((s for s in spellings if folded and (folded in fold(s) or fold(s) in folded)), None)
+    found = found or closest(text, spellings, cutoff=0.6)
     if found:
         return f"计划中没有{what}“{text.strip()}”，您是否要找：{spellings[found]}？"
     listed = "、".join(names)
