@@ -107,7 +107,7 @@ def build(notice: Notice, fmt: str) -> bytes:
 
 # --- the workbook -----------------------------------------------------------------------------
 
-XLSX_WIDTHS = (7, 26, 40, 15, 9, 34)  # 编号 事项 督办要求 截止日期 灯 说明
+XLSX_WIDTHS = (5, 18, 28, 13, 7, 23)  # 编号 事项 督办要求 截止日期 灯 说明: A4 portrait at full size
 
 
 def build_xlsx(notice: Notice) -> bytes:
@@ -152,6 +152,7 @@ def build_xlsx(notice: Notice) -> bytes:
     if notice.open:
         ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
     ws.oddFooter.center.text = f"{TITLE}　{notice.unit}　{date_label(notice.day)}　第 &P 页，共 &N 页"
     ws.oddFooter.center.size = 9
     wb.properties.title = f"{TITLE}（{notice.unit}，{date_label(notice.day)}）"
