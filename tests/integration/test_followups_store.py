@@ -231,3 +231,13 @@ def test_the_as_of_month_on_screen_must_be_a_month(store):
     item = followups.raise_item(store, "task:8", "x", date(2026, 7, 9), "", version_id=1, as_of=Month(2026, 5),
                                 at=at(2))
     assert (item.version_id, item.as_of, item.raised_by) == (1, Month(2026, 5), "未署名")
+
+
+def test_a_write_the_database_refuses_is_a_chinese_refusal_and_leaves_nothing(history):
+    before = listing(history)
+    bogus = storage.Event(0, 1, "forgotten", at(13), "王五", "x")  # not a kind the table allows
+    with history.writing() as con:
+        with pytest.raises(FollowupError) as refused:
+            storage.append_event(con, bogus)
+    assert str(refused.value) == "保存督办事项时出错（ConstraintException），已全部撤销，数据未改变。"
+    assert listing(history) == before

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+import duckdb
+
 from yzlogi.followups.errors import FollowupError, UnknownItem
 from yzlogi.followups.model import (
     ANSWERED, RAISED, WORKBOOK, Event, Item, clean_text, signer,
@@ -57,6 +59,21 @@ def transaction(con) -> Iterator[None]:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+@contextmanager
+def _writing_event(con) -> Iterator[None]:
+    """One event's transaction; a database failure becomes a Chinese refusal (nothing was kept)."""
+    kill_point("followup:locked")
+    try:
+        with transaction(con):
+            kill_point("followup:began")
+            yield
+    except duckdb.Error as exc:
+        raise FollowupError(f"保存督办事项时出错（{type(exc).__name__}），已全部撤销，数据未改变。") from exc
+    kill_point("followup:committed")
+    con.execute("CHECKPOINT")
+    kill_point("followup:checkpointed")
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -118,9 +135,7 @@ def next_event_id(con) -> int:
 def append_item(con, *, about: str, section: str, subject: str, units: Sequence[str], version_id: int | None,
                 as_of: Month | None, event: Event) -> int:
     """Raise an item: its row and its `raised` event (whose ids are given here), in one transaction."""
-    kill_point("followup:locked")
-    with transaction(con):
-        kill_point("followup:began")
+    with _writing_event(con):
         create_tables(con)
         item_id = int(con.execute(_sql("next_item_id")).fetchone()[0])
         con.execute(_sql("insert_item"), [item_id, about, section, subject, list(units), version_id,
@@ -129,24 +144,16 @@ def append_item(con, *, about: str, section: str, subject: str, units: Sequence[
         _insert_event(con, Event(next_event_id(con), item_id, RAISED, event.at, event.by, event.text, event.due,
                                  False, event.via))
         kill_point("followup:event_inserted")
-    kill_point("followup:committed")
-    con.execute("CHECKPOINT")
-    kill_point("followup:checkpointed")
     return item_id
 
 
 def append_event(con, event: Event) -> Event:
     """Record one event of an existing item in one transaction; the event as stored (its id given here)."""
-    kill_point("followup:locked")
-    with transaction(con):
-        kill_point("followup:began")
+    with _writing_event(con):
         stored = Event(next_event_id(con), event.item_id, event.kind, event.at, event.by, event.text, event.due,
                        event.request_close, event.via, event.unit, event.version_id)
         _insert_event(con, stored)
         kill_point("followup:event_inserted")
-    kill_point("followup:committed")
-    con.execute("CHECKPOINT")
-    kill_point("followup:checkpointed")
     return stored
 
 
