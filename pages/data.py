@@ -5,7 +5,7 @@ Viewing is open to everyone; uploading and rollback need the upload passcode.
 
 import streamlit as st
 
-from ui import access, history, shell, upload
+from ui import access, history, returns, shell, upload
 
 shell.plan()  # routes the run through app.py first (ui.ensure_router)
 history.follow_view_request()
@@ -15,4 +15,5 @@ upload.template_section()
 st.header("上传权限")
 unlocked = access.panel()
 upload.section(unlocked)
+returns.section()
 history.section(unlocked)

@@ -56,13 +56,14 @@ def store() -> Store:
         raise
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _versions(token: str) -> list[Version]:
-    return store().versions()
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _versions(token: str) -> tuple[Version, ...]:
+    # A resource, not data: shared as is (Versions are frozen), never copied on every call of every run.
+    return tuple(store().versions())
 
 
-def versions() -> list[Version]:
-    """Every version, newest first, with the active flag; re-read only after a change."""
+def versions() -> tuple[Version, ...]:
+    """Every version, oldest first, with the active flag; re-read only after a change."""
     try:
         return _versions(store().state_token())
     except YzlogiError as exc:
@@ -177,7 +178,8 @@ def sidebar() -> None:
     if not all_versions:
         st.sidebar.warning("还没有任何数据版本。请在“数据管理”页上传进度填报工作簿。")
         return
-    options = [ACTIVE] + [str(v.id) for v in all_versions]
+    # Newest first; the select box is searchable by number, date and uploader (hundreds of versions).
+    options = [ACTIVE] + [str(v.id) for v in reversed(all_versions)]
     by_id = {str(v.id): v for v in all_versions}
     urlstate.adopt(VERSION_KEY, ACTIVE, lambda text: text if text in options else None)
     if st.session_state[VERSION_KEY] not in options:  # a version list that changed under us
@@ -187,7 +189,7 @@ def sidebar() -> None:
         options,
         key=VERSION_KEY,
         format_func=lambda o: "当前版本" if o == ACTIVE else version_label(by_id[o]),
-        help="选择历史版本可查看当时上传的数据（时间回溯）；默认显示当前版本。",
+        help="选择历史版本可查看当时的数据（时间回溯），最新的在前；可输入版本号、日期或导入人查找。默认显示当前版本。",
     )
     chosen = st.session_state[VERSION_KEY]
     urlstate.mirror(VERSION_KEY, None if chosen == ACTIVE else chosen)

@@ -62,7 +62,16 @@ BACKUP_DIR = Setting("backup_dir", "YZLOGI_BACKUP_DIR", "backups",
 BACKUP_KEEP = Setting("backup_keep", "YZLOGI_BACKUP_KEEP", "14",
                       "备份文件夹中保留最近几份定时备份（更早的自动删除；恢复前自动保存的副本不删除）", kind="int", minimum=1)
 
-SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP)
+REPORT_DEADLINE_DAY = Setting("report_deadline_day", "YZLOGI_REPORT_DEADLINE_DAY", "5",
+                              "每月进展的报送截止日：次月的第几日（1—28；报送情况、催报清单按此判断按时或逾期）",
+                              kind="int", minimum=1)
+
+SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, REPORT_DEADLINE_DAY, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP)
+
+
+def report_deadline_day() -> int:
+    """Day N of the following month by which a month's return is due (at most 28: every month has it)."""
+    return min(REPORT_DEADLINE_DAY.value, 28)
 
 
 def data_dir() -> Path:

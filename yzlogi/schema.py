@@ -128,6 +128,7 @@ class Column:
     required_when: str = ""
     example: str = ""
     width: int = 14
+    stored: bool = True  # False: read from the upload but not kept in the version (删除)
 
     @property
     def sql_type(self) -> str:
@@ -179,12 +180,25 @@ class Sheet:
         return f"p_{self.key}"
 
     def stored_columns(self) -> tuple[tuple[str, str], ...]:
-        """(name, SQL type) of the typed table: the columns, extras, then the row number."""
+        """(name, SQL type) of the typed table: the columns, extras, the provenance (yzlogi.merge),
+        then the row number in the file that supplied it."""
         return (
-            tuple((c.key, c.sql_type) for c in self.columns)
+            tuple((c.key, c.sql_type) for c in self.columns if c.stored)
             + self.extra
+            + PROVENANCE
             + (("row", "INTEGER"),)
         )
+
+    def read_columns(self) -> tuple[tuple[str, str], ...]:
+        """(name, SQL type) of the table the reader hands over: the stored columns but the provenance
+        (the merge gives it), then whether the row is marked 删除 (read, not stored)."""
+        provenance = {name for name, _ in PROVENANCE}
+        return tuple(c for c in self.stored_columns() if c[0] not in provenance) + ((WITHDRAW, "BOOLEAN"),)
+
+    @property
+    def key_columns(self) -> tuple[Column, ...]:
+        """The columns of the sheet's unique key (a row is merged and withdrawn by them)."""
+        return tuple(self.column(k) for k in self.unique)
 
     def match_header(self, text: str) -> Column | None:
         """The column a header cell names, ignoring spaces, line breaks and a unit in brackets."""
@@ -219,6 +233,14 @@ SHIP_STATUS = (
 
 _NOTE = Column("备注", "note", "text", False, "说明、口径或数据来源", ("说明",), width=24)
 
+# Every upload adds to the record (yzlogi.merge); a row marked 删除 withdraws the row of the
+# record with the same key instead. Only the key columns need filling in such a row.
+WITHDRAW = "withdraw"
+PROVENANCE = (("first_version", "INTEGER"), ("from_version", "INTEGER"))
+_WITHDRAW = Column("删除", WITHDRAW, "yesno", False,
+                   "填“是”表示删除以前报送的同一行（按本表标明的唯一列找到），该行其余列可不填；正常报送请留空",
+                   ("撤回", "删除本行", "是否删除"), example="", width=8, stored=False)
+
 INDICATORS = Sheet(
     name="指标进展",
     key="indicators",
@@ -237,9 +259,10 @@ INDICATORS = Sheet(
         Column("填报单位", "department", "department", False, "可不填；填写时应为计划中的部门",
                ("填报部门", "报送单位"), example="{example_department}", width=16),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("indicator_no", "month"),
-    prefilled=("indicator_no", "indicator_name"),
+    prefilled=("indicator_no", "indicator_name", "month", "department"),
 )
 
 ROUTES = Sheet(
@@ -256,10 +279,11 @@ ROUTES = Sheet(
                ("班次", "开行数", "开行数量", "当月开行班次"), minimum=0, units=("班次", "班", "列", "次"),
                example="262", width=12),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("route", "month"),
     extra=(("is_new", "BOOLEAN"),),
-    prefilled=("route",),
+    prefilled=("route", "month"),
 )
 
 SHIPS = Sheet(
@@ -279,6 +303,7 @@ SHIPS = Sheet(
         Column("所属企业", "company", "text", False, "船东或运营企业", ("企业", "船东", "所属公司", "运营企业"),
                example="重庆某航运有限公司", width=22),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("ship_name",),
 )
@@ -303,9 +328,10 @@ TASKS = Sheet(
         Column("存在问题", "problems", "text", False, "存在的问题和困难", ("问题", "困难和问题", "存在困难"), width=30),
         Column("下步计划", "next_steps", "text", False, "下一步工作计划",
                ("下一步计划", "下步工作", "下步打算", "下一步工作"), width=30),
+        _WITHDRAW,
     ),
     unique=("task_no", "department", "month"),
-    prefilled=("task_no", "department"),
+    prefilled=("task_no", "department", "month"),
 )
 
 GOALS = Sheet(
@@ -322,8 +348,10 @@ GOALS = Sheet(
                ("实际值", "数值", "完成情况"), units=("亿元", "万元", "万吨", "吨", "家", "个", "条", "项", "%", "名"),
                example="{example_goal_value}", width=12),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("goal", "month"),
+    prefilled=("goal", "month"),
 )
 
 WAREHOUSES = Sheet(
@@ -338,6 +366,7 @@ WAREHOUSES = Sheet(
         Column("运营企业", "operator", "text", False, "运营企业", ("企业", "运营单位"), example="重庆某物流有限公司", width=22),
         Column("启用日期", "opened", "date_month", True, "启用的日期或月份", ("启用时间", "启用月份", "投用日期"),
                first=REGISTER_FIRST, last=END, example="{example_month}", width=12),
+        _WITHDRAW,
     ),
     unique=("name",),
 )
@@ -353,6 +382,7 @@ FORWARDERS = Sheet(
                first=REGISTER_FIRST, last=END, example="{example_month}", width=12),
         Column("是否全球知名", "global_famous", "yesno", False, "是或否（全球知名国际货代物流企业）",
                ("全球知名", "是否知名"), example="否", width=12),
+        _WITHDRAW,
     ),
     unique=("name",),
 )
@@ -557,6 +587,18 @@ def dictionary_markdown(plan: Plan) -> str:
         "",
         f"本文件由 `python -m yzlogi dictionary` 根据 `yzlogi/schema.py` 和计划数据文件（{plan.short_title}，"
         f"{plan.period}）生成，请勿手工修改。",
+        "",
+        "## 每月报送：合并、删除与全部替换",
+        "",
+        "- 上传的工作簿**合并**到已有数据：每个工作表按其唯一列（见各表“只能有一行”一句）找行，已有的行更新为新填的内容，"
+        "新的行加入，工作簿中没有的行原样保留。因此各单位每月只需报送本月的行（或只含本单位的行），以前各月的数据不会丢失。",
+        "- **删除**以前报送的某一行：在任一工作表另起一行，填好唯一列，并在「删除」列填“是”，其余列可不填。"
+        "要删除的行不在已有数据中时，上传报告会列出并忽略它。",
+        "- **全部替换**只在有意时使用：数据管理页的“全部替换”选项或命令行 `import --replace`。"
+        "替换后只保留本次上传的数据；任一工作表将删除超过五分之一的行时，须输入“全部替换”确认。",
+        "- 示例数据不与真实数据合并：第一次上传真实数据时，示例数据整体被替换。",
+        "- 可下载三种表：空白模板；含当前全部数据并预留下月空行的填报表；某单位的月度报送表"
+        "（只含该单位应报的行，按其最近一次报送预填，只需改动有变化的单元格）。",
         "",
     ]
     rows = dictionary_rows(plan)

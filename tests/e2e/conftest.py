@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import (CHROMIUM, CHROMIUM_ARGS, IDLE_JS, PENDING_JS, ROOT, STREAM_PATH, VIEWPORT, AppServer, plan,
-                     run_finished)
+from harness import (CHROMIUM, CHROMIUM_ARGS, IDLE_JS, PENDING_JS, ROOT, STREAM_PATH, VIEWPORT, AppServer, run_finished)
 
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 # The glide data grid draws on a canvas and keeps an accessible copy of the

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from plan_files import SECOND_PLAN, second_plan
 
 from builders import write_xlsx
-from yzlogi.frames import preview_data
+from yzlogi.frames import record_data
+from yzlogi.merge import MERGE, merge
 from yzlogi.model import InputFile
 from yzlogi.sample import write_sample
 from yzlogi.schema import dictionary_markdown, for_plan
@@ -99,7 +100,7 @@ def test_its_sample_imports_with_only_the_new_line_warning_and_shows_the_designe
     assert parsed.ok, [i.message for i in parsed.errors]
     assert [(i.sheet, i.code) for i in parsed.warnings] == [("通道班次", "new_route")]
     assert parsed.rows() == {"indicators": 72, "routes": 52, "tasks": 326, "goals": 12, "warehouses": 11}
-    data = preview_data(parsed)
+    data = record_data(merge(PLAN, None, None, parsed, MERGE, 1).tables)  # what its first version holds
     as_of = default_as_of(data, PLAN.start)
     assert str(as_of) == "2027-10"  # 21 months into the 36 of 2026—2028
     status = compute_status(PLAN, data, as_of)

@@ -13,7 +13,8 @@ SELECT COALESCE(MAX(id), 0) + 1 FROM versions;
 SELECT COALESCE(MAX(seq), 0) + 1 FROM activations;
 
 -- name: insert_version
-INSERT INTO versions (id, committed_at, committed_by, note, sha256, sample, plan_digest) VALUES (?, ?, ?, ?, ?, ?, ?);
+INSERT INTO versions (id, committed_at, committed_by, note, sha256, sample, plan_digest, mode)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert_plan
 INSERT INTO plans (digest, plan_text, title, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING;
@@ -49,7 +50,7 @@ WITH active AS (
     SELECT version_id FROM activations ORDER BY seq DESC LIMIT 1
 )
 SELECT v.id, v.committed_at, v.committed_by, v.note, v.sha256, v.sample,
-       v.id IN (SELECT version_id FROM active) AS active, v.plan_digest
+       v.id IN (SELECT version_id FROM active) AS active, v.plan_digest, v.mode
 FROM versions AS v
 WHERE $id IS NULL OR v.id = $id
 ORDER BY v.id;

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from yzlogi.merge import Merge
 from yzlogi.model import ParsedWorkbook, Version
 from yzlogi.store.errors import WorkbookHasErrors, duplicate_message
 
@@ -75,6 +76,7 @@ class ImportOutcome:
     parsed: ParsedWorkbook
     version: Version | None = None
     duplicate_of: Version | None = None
+    merge: Merge | None = None  # what the upload did to the record (a stored version only)
 
     @property
     def stored(self) -> bool:
@@ -83,7 +85,11 @@ class ImportOutcome:
     @property
     def message(self) -> str:
         if self.version is not None:
-            return f"已导入为版本 {self.version.id}，并已设为当前版本。"
+            if self.merge is None or self.merge.mode == "merge" and not self.merge.replaced_sample:
+                how = "合并到已有数据"
+            else:
+                how = "替换示例数据" if self.merge.replaced_sample else "替换全部数据"
+            return f"已{how}，导入为版本 {self.version.id}，并已设为当前版本。"
         if self.duplicate_of is not None:
             return duplicate_message(self.duplicate_of)
         return str(WorkbookHasErrors(self.parsed.error_count))
