@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -284,3 +285,80 @@ def test_a_units_return_changed_in_libreoffice_adds_its_month_and_touches_no_oth
         assert [None if pd.isna(v) else v for v in november] == [None if pd.isna(v) else v for v in expected], no
     assert mine.loc[(8, "2026-10"), "status"] == "序时推进"  # what was changed was not so before
     assert (outcome.merge.units, outcome.merge.months) == ((unit,), ("2026-11",))
+
+
+# --- who has reported, from the command line ------------------------------------------------------------------------
+
+
+def cli(store: Store, *args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "yzlogi", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300,
+                          env={**os.environ, "YZLOGI_DATA_DIR": str(store.folder), **(env or {})})
+
+
+def test_returns_json_says_who_sent_what_and_when_against_the_deadline(store, tmp_path):
+    upload(store, one_month_in_the_blank_template(tmp_path / "11月进度.xlsx"))
+    committed = store.version(3).committed_at
+    result = cli(store, "returns", "--json", "--month", "2026-11", "--today", "2026-12-07")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["month"], data["due"], data["today"]) == ("2026-11", "2026-12-05", "2026-12-07")
+    units = {u["unit"]: u for u in data["units"]}
+    justice = units["区司法局"]  # owes task 12 only, sent in version 3
+    assert (justice["owed"], justice["sent"], justice["first_sent_at"]) == (
+        1, 1, committed.isoformat(timespec="seconds"))
+    assert justice["state"] == ("on_time" if committed.date() <= date(2026, 12, 5) else "late")
+    transport = units["区交通运输委"]  # sent 东盟班车's runs, nothing else yet; tasks 1 and 2 it has finished
+    assert (transport["owed"], transport["sent"], transport["state"], transport["level"]) == (19, 1, "partial", "red")
+    assert transport["unsent"][:2] == ["任务3 强化龙头企业招引", "任务4 促进本地企业发展"]
+    # 区财政局's one task is finished: it owes nothing and is not listed.
+    assert {name: (u["owed"], u["state"]) for name, u in units.items() if name not in ("区司法局", "区交通运输委")} == {
+        "区发展改革委": (5, "missing"), "区商务委": (15, "missing"), "区经济信息委": (4, "missing"),
+        "区产业发展促进局": (2, "missing"), "区政府外办": (2, "missing"), "区科技局": (1, "missing"),
+        "区大数据发展局": (1, "missing"), "各管委会": (2, "missing")}
+    # The deadline is a setting: day 10 moves it, and the same day is before it.
+    later = json.loads(cli(store, "returns", "--json", "--month", "2026-11", "--today", "2026-12-07",
+                           env={"YZLOGI_REPORT_DEADLINE_DAY": "10"}).stdout)
+    assert later["due"] == "2026-12-10"
+    assert {u["unit"]: u["level"] for u in later["units"]}["区交通运输委"] == "yellow"  # partial, not yet late
+    # Without --month: the month before --today.
+    assert json.loads(cli(store, "returns", "--json", "--today", "2026-12-07").stdout)["month"] == "2026-11"
+    text = cli(store, "returns", "--month", "2026-11", "--today", "2026-12-07").stdout.splitlines()
+    assert text[0] == "2026年11月报送情况（截止 2026-12-05，统计日期 2026-12-07）：" + (
+        "按时报送 1，逾期报送 0，部分报送 1，尚未报送 8" if justice["state"] == "on_time"
+        else "按时报送 0，逾期报送 1，部分报送 1，尚未报送 8")
+
+
+def test_chase_writes_the_list_and_the_text_to_forward(store, tmp_path):
+    upload(store, one_month_in_the_blank_template(tmp_path / "11月进度.xlsx"))
+    result = cli(store, "chase", "--month", "2026-11", "--today", "2026-12-03", "-o", tmp_path / "催报清单.xlsx")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("截至12月3日，以下单位尚未报送2026年11月进展：区交通运输委（任务3、任务4、")
+    assert "、指标7、渝甬班列开行班次、渝穗班列开行班次）；区发展改革委（任务4、任务9、任务13、任务14、任务16）；" in lines[0]
+    assert lines[0].endswith("；各管委会（任务3、任务13）。请于12月5日前报送。")
+    assert lines[1] == f"已生成催报清单：{tmp_path / '催报清单.xlsx'}（9 个单位）"
+    sheet = load_workbook(tmp_path / "催报清单.xlsx")["催报清单"]
+    assert sheet["A1"].value == "渝中区现代物流三年行动计划 2026年11月进展报送催报清单"
+    assert sheet["A2"].value == "报送截止：2026-12-05　统计日期：2026-12-03"
+    assert sheet["A3"].value == lines[0]
+    assert [c.value for c in sheet[5]] == ["序号", "单位", "状态", "应报项数", "已报项数", "未报送事项"]
+    listed = [[c.value for c in row] for row in sheet.iter_rows(min_row=6)]
+    assert [row[:5] for row in listed] == [
+        [1, "区交通运输委", "部分报送", 19, 1], [2, "区发展改革委", "尚未报送", 5, 0], [3, "区商务委", "尚未报送", 15, 0],
+        [4, "区经济信息委", "尚未报送", 4, 0], [5, "区产业发展促进局", "尚未报送", 2, 0], [6, "区政府外办", "尚未报送", 2, 0],
+        [7, "区科技局", "尚未报送", 1, 0], [8, "区大数据发展局", "尚未报送", 1, 0], [9, "各管委会", "尚未报送", 2, 0]]
+    assert listed[4][5] == "任务2 健全政策支持体系；任务11 丰富通道服务类别"
+
+
+def test_the_forms_from_the_command_line_are_the_pages_forms(store, tmp_path):
+    result = cli(store, "template", tmp_path / "商务委.xlsx", "--dept", "商务委", "--month", "2026-11")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"已生成区商务委2026年11月报送表：{tmp_path / '商务委.xlsx'}\n"
+    assert (tmp_path / "商务委.xlsx").read_bytes() == forms.unit_form(PLAN, store.load(2), "区商务委", NOVEMBER)
+    result = cli(store, "template", tmp_path / "填报表.xlsx", "--prefilled")
+    assert result.stdout == f"已生成含版本 v2 全部数据、预留2026年11月空行的填报表：{tmp_path / '填报表.xlsx'}\n"
+    assert (tmp_path / "填报表.xlsx").read_bytes() == forms.record_form(PLAN, store.load(2), NOVEMBER)
+    wrong = cli(store, "template", tmp_path / "x.xlsx", "--dept", "区商务局")
+    assert (wrong.returncode, wrong.stdout, wrong.stderr) == (1, "", "计划中没有部门“区商务局”，您是否要找：区商务委？\n")
+    assert not (tmp_path / "x.xlsx").exists()
