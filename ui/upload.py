@@ -77,8 +77,8 @@ def show_flashes(section: str) -> None:
 def template_section() -> None:
     from ui import returns
 
-    st.header("填报模板")
-    st.markdown("下载填报模板，在 Excel 或 WPS 中填写后在下方上传。也可以每个工作表另存为一个 CSV 文件，一起上传。"
+    st.header("填报表")
+    st.markdown("下载填报表，在 Excel 或 WPS 中填写后在下方上传（也可以每个工作表另存为一个 CSV 文件，一起上传）。"
                 "每次上传都合并到已有数据：只需填本月或本单位的行，以前的数据不会丢失。")
     returns.forms_section()
     with st.expander("填报说明（数据字典）：各工作表的列、填写要求和可接受的写法"):

@@ -13,7 +13,9 @@ report_deadline_day, default 5).
   partial  some of it sent                                 黄 before the deadline, 红 after
   missing  nothing sent yet                                灰 before the deadline, 红 after
 
-The bundled sample's rows count as sent on time: its dates are fictitious too.
+The bundled sample's rows count as sent on time: its dates are fictitious too. So do the rows
+of the first real version (the record brought in when the dashboard took over, often months
+of history at once): when they were reported is not known.
 Pure: the day it is judged on is passed in.
 """
 
@@ -173,8 +175,11 @@ def finished_tasks(data: VersionData, month: Month) -> set[tuple[int, str]]:
 
 
 def _sent_times(versions: dict[int, Version]) -> dict[int, datetime | None]:
-    """When each version's rows were sent: its commit time; None for the sample (counted as on time)."""
-    return {vid: (None if v.sample else v.committed_at) for vid, v in versions.items()}
+    """When each version's rows were sent: its commit time. None (not known: counted as on time) for
+    the sample and for the first real version, the record as it stood when the dashboard took over:
+    when its rows were reported is not known, and its commit time is not when they were."""
+    first_real = min((vid for vid, v in versions.items() if not v.sample), default=None)
+    return {vid: (None if v.sample or vid == first_real else v.committed_at) for vid, v in versions.items()}
 
 
 def _owed(section: str, key: str, title: str, row: dict | None, sent_at: dict[int, datetime | None]) -> Owed:

@@ -79,7 +79,7 @@ def test_its_template_has_its_sheets_lists_and_instructions():
     assert columns["线路"] == ["中欧班列", "陆海新通道班列"]
     assert columns["部门"] == ["市商务局", "市交通局", "市发改委", "市工信局", "各区县"]
     assert "船舶类别" not in columns
-    assert [c.value for c in book["通道班次"][HEADER_ROW]] == ["线路", "月份", "开行班次", "备注"]
+    assert [c.value for c in book["通道班次"][HEADER_ROW]] == ["线路", "月份", "开行班次", "备注", "删除"]
 
 
 def test_months_before_its_baseline_are_refused_and_its_baseline_accepted(tmp_path):

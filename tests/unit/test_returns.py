@@ -19,11 +19,13 @@ from yzlogi.returns import chase_text, compute_returns, due_date, owed_month
 PLAN = load_plan()
 UNIT = "区产业发展促进局"  # leads tasks 2 and 11
 JUNE = Month(2026, 6)
-# v1 the bundled sample; v2 committed before the deadline of June's returns (7月5日), v3 after it.
+# v1 the bundled sample; v2 the record brought in when the dashboard took over (its report times
+# unknown); v3 committed before the deadline of June's returns (7月5日), v4 after it.
 VERSIONS = {
     1: dataclasses.replace(version(1, sample=True), committed_at=datetime(2026, 1, 1, 8, 0)),
-    2: dataclasses.replace(version(2), committed_at=datetime(2026, 7, 3, 9, 30)),
-    3: dataclasses.replace(version(3), committed_at=datetime(2026, 7, 8, 16, 0)),
+    2: dataclasses.replace(version(2), committed_at=datetime(2026, 7, 20, 10, 0)),
+    3: dataclasses.replace(version(3), committed_at=datetime(2026, 7, 3, 9, 30)),
+    4: dataclasses.replace(version(4), committed_at=datetime(2026, 7, 8, 16, 0)),
 }
 
 
@@ -38,7 +40,7 @@ def sent(task, first, month="2026-06", status="序时推进", **extra):
 
 
 def test_everything_sent_by_the_deadline_is_on_time_and_green():
-    unit = unit_return([sent(2, 2), sent(11, 2)])
+    unit = unit_return([sent(2, 3), sent(11, 3)])
     assert [(item.key, item.sent, item.sent_at) for item in unit.owed] == [
         ("task:2", True, datetime(2026, 7, 3, 9, 30)), ("task:11", True, datetime(2026, 7, 3, 9, 30))]
     assert (unit.state, unit.light.level) == ("on_time", "green")
@@ -46,14 +48,14 @@ def test_everything_sent_by_the_deadline_is_on_time_and_green():
 
 
 def test_the_last_row_after_the_deadline_makes_it_late_and_yellow():
-    unit = unit_return([sent(2, 2), sent(11, 3)])
+    unit = unit_return([sent(2, 3), sent(11, 4)])
     assert (unit.state, unit.light.level, unit.first_sent_at, unit.last_sent_at) == (
         "late", "yellow", datetime(2026, 7, 3, 9, 30), datetime(2026, 7, 8, 16, 0))
     assert unit.light.text == "2026年6月应报 2 项，7月8日报齐，晚于7月5日 → 黄灯"
 
 
 def test_a_row_corrected_after_the_deadline_was_still_sent_on_time():
-    unit = unit_return([sent(2, 2), sent(11, 2, from_version=3, status="滞后")])
+    unit = unit_return([sent(2, 3), sent(11, 3, from_version=4, status="滞后")])
     assert unit.state == "on_time"
 
 
@@ -62,7 +64,7 @@ def test_a_row_corrected_after_the_deadline_was_still_sent_on_time():
     (date(2026, 7, 6), "red", "2026年6月应报 2 项，已报 1 项（截止 7月5日，已逾期）→ 红灯"),
 ])
 def test_part_of_it_is_yellow_before_the_deadline_and_red_after(today, level, text):
-    unit = unit_return([sent(2, 2)], today=today)
+    unit = unit_return([sent(2, 3)], today=today)
     assert (unit.state, unit.light.level, unit.light.text) == ("partial", level, text)
     assert [item.title for item in unit.unsent] == ["任务11 丰富通道服务类别"]
 
@@ -72,19 +74,20 @@ def test_part_of_it_is_yellow_before_the_deadline_and_red_after(today, level, te
     (date(2026, 7, 6), "red", "2026年6月应报 2 项，尚未报送（截止 7月5日，已逾期）→ 红灯"),
 ])
 def test_nothing_sent_is_grey_until_the_deadline_passes_then_red(today, level, text):
-    unit = unit_return([sent(2, 2, month="2026-05")], today=today)  # May's row is not June's
+    unit = unit_return([sent(2, 3, month="2026-05")], today=today)  # May's row is not June's
     assert (unit.state, unit.light.level, unit.light.text) == ("missing", level, text)
 
 
 def test_a_task_reported_finished_is_owed_no_more():
-    unit = unit_return([sent(2, 2, month="2026-05", status="已完成"), sent(11, 2)])
+    unit = unit_return([sent(2, 3, month="2026-05", status="已完成"), sent(11, 3)])
     assert [item.key for item in unit.owed] == ["task:11"] and unit.state == "on_time"
     # … but the month it was finished in, it was owed.
     assert [item.key for item in unit_return([], month=Month(2026, 5)).owed] == ["task:2", "task:11"]
 
 
-def test_the_samples_rows_count_as_sent_on_time():
-    unit = unit_return([sent(2, 1), sent(11, 1)])
+@pytest.mark.parametrize("first", [1, 2], ids=["the sample", "the first real version"])
+def test_rows_whose_report_time_is_unknown_count_as_sent_on_time(first):
+    unit = unit_return([sent(2, first), sent(11, first)])
     assert (unit.state, unit.last_sent_at) == ("on_time", None)
     assert unit.light.text == "2026年6月应报 2 项，已全部报送（截止 7月5日）→ 绿灯"
 
@@ -102,7 +105,7 @@ def test_the_deadline_is_day_n_of_the_next_month_at_most_its_last_day():
     assert due_date(JUNE, 5) == date(2026, 7, 5)
     assert due_date(Month(2027, 1), 31) == date(2027, 2, 28)
     assert due_date(Month(2026, 12), 10) == date(2027, 1, 10)
-    unit = unit_return([sent(2, 2), sent(11, 3)], deadline_day=10)  # v3 on 7月8日 is in time for the 10th
+    unit = unit_return([sent(2, 3), sent(11, 4)], deadline_day=10)  # v4 on 7月8日 is in time for the 10th
     assert unit.state == "on_time"
 
 
@@ -114,7 +117,7 @@ def test_the_month_being_reported_is_last_month_within_the_plan():
 
 
 def test_the_chase_text_names_who_owes_what_and_by_when():
-    rows = [sent(2, 2), sent(11, 2)]
+    rows = [sent(2, 3), sent(11, 3)]
     before = compute_returns(PLAN, make_data(tasks=rows), VERSIONS, JUNE, 5, date(2026, 7, 3))
     assert [u.unit for u in before.to_chase] == ["区交通运输委", "区发展改革委", "区商务委", "区经济信息委", "区财政局",
                                                  "区政府外办", "区司法局", "区科技局", "区大数据发展局", "各管委会"]
@@ -133,7 +136,7 @@ def test_nobody_owing_anything_says_so():
 
 
 def test_returns_json_has_the_documented_fields():
-    data = compute_returns(PLAN, make_data(tasks=[sent(2, 2)]), VERSIONS, JUNE, 5, date(2026, 7, 6)).to_json()
+    data = compute_returns(PLAN, make_data(tasks=[sent(2, 3)]), VERSIONS, JUNE, 5, date(2026, 7, 6)).to_json()
     assert (data["month"], data["due"], data["today"]) == ("2026-06", "2026-07-05", "2026-07-06")
     mine = next(u for u in data["units"] if u["unit"] == UNIT)
     assert mine == {
