@@ -31,7 +31,8 @@ from yzlogi.review import (
     report_xlsx,
     review,
 )
-from yzlogi.schema import dictionary_rows, for_plan
+from yzlogi.dictionary import dictionary_rows
+from yzlogi.schema import for_plan
 from yzlogi.store import ChangedMeanwhile, DuplicateUpload, WorkbookHasErrors, duplicate_message
 from yzlogi.workbook import read_workbook
 

@@ -67,7 +67,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_dictionary(args: argparse.Namespace) -> int:
     from yzlogi.config import ROOT
     from yzlogi.plan import load_plan
-    from yzlogi.schema import dictionary_markdown
+    from yzlogi.dictionary import dictionary_markdown
 
     text = dictionary_markdown(load_plan())
     if args.write:

@@ -12,7 +12,7 @@ cell), and a CSV saved from it says 5.2%. A plain 5.2 in such a cell shows as
 5.2 % in Excel and WPS (their automatic percent entry) but 520 % in LibreOffice:
 the guide asks for the % sign, and the reader questions what still looks wrong
 (yzlogi.ambiguous). A 填报说明 sheet comes first, its table taken from
-schema.dictionary_rows(). The sample workbook (yzlogi.sample) is written with the
+dictionary.dictionary_rows(). The sample workbook (yzlogi.sample) is written with the
 same layout (its filled values keep plain-number formats), so both read like what
 officials send back.
 
@@ -38,7 +38,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from yzlogi.plan import Plan
-from yzlogi.schema import Column, Sheet, dictionary_rows, for_plan, value_periods
+from yzlogi.dictionary import dictionary_rows
+from yzlogi.schema import Column, Sheet, for_plan, value_periods
 
 GUIDE_SHEET = "填报说明"
 LISTS_SHEET = "下拉选项"

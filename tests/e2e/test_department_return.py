@@ -41,7 +41,7 @@ def return_server(make_server, tmp_path_factory):
 def pick_october(page) -> None:
     """报送月份 set to 2026年10月 (the default while November is the month of the reports)."""
     if selected(page, "报送月份") != "2026年10月":
-        october(page)
+        choose(page, "报送月份", "2026年10月")
 
 
 def fill_in_libreoffice(form, saved, typed):

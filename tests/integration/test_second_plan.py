@@ -18,7 +18,8 @@ from yzlogi.frames import record_data
 from yzlogi.merge import MERGE, merge
 from yzlogi.model import InputFile
 from yzlogi.sample import write_sample
-from yzlogi.schema import dictionary_markdown, for_plan
+from yzlogi.dictionary import dictionary_markdown
+from yzlogi.schema import for_plan
 from yzlogi.status import compute_status, default_as_of
 from yzlogi.template import HEADER_ROW, write_template
 from yzlogi.workbook import read_workbook

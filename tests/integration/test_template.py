@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from yzlogi import workbook as reader
 from yzlogi.plan import load_plan
-from yzlogi.schema import SHEETS, dictionary_rows, for_plan
+from yzlogi.dictionary import dictionary_rows
+from yzlogi.schema import SHEETS, for_plan
 from yzlogi.template import (
     FIRST_DATA_ROW,
     GUIDE_SHEET,
