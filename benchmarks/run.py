@@ -193,7 +193,7 @@ def _succeeds(run) -> None:
 
 def _imported(run) -> None:
     _succeeds(run)
-    if "已导入为版本" not in run.stdout:
+    if "导入为版本" not in run.stdout:
         raise SystemExit(f"the import did not commit:\n{run.stdout[-2000:]}")
 
 

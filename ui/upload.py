@@ -286,7 +286,5 @@ def _commit(token_then: str) -> tuple[str, str]:
     log.info("version %s committed from the web page", version.id)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1  # a fresh, empty uploader
     st.session_state.pop(REVIEW_KEY, None)
-    how = "替换全部数据" if mode == REPLACE else "合并到已有数据"
-    if current.merge is not None and current.merge.replaced_sample:
-        how = "替换示例数据"
-    return "success", f"已{how}，导入为版本 {version.id}，并已设为当前版本。各页面均显示新数据。"
+    done = current.merge.done if current.merge is not None else ""
+    return "success", f"已{done}导入为版本 {version.id}，并已设为当前版本。各页面均显示新数据。"

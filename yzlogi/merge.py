@@ -99,6 +99,15 @@ class Merge:
         """A replace that drops more than REPLACE_CONFIRM_SHARE of any sheet (design: on purpose only)."""
         return self.mode == REPLACE and any(s.removed_share > REPLACE_CONFIRM_SHARE for s in self.sheets)
 
+    @property
+    def done(self) -> str:
+        """What the commit did, for its message: "已{done}导入为版本 N" (nothing said for a first version)."""
+        if self.replaced_sample:
+            return "替换示例数据，"
+        if not any(s.before for s in self.sheets):
+            return ""
+        return "替换全部数据，" if self.mode == REPLACE else "合并到已有数据，"
+
     def lines(self) -> list[str]:
         """Per sheet, what is added, changed and kept (removed for a replace); which units and months."""
         out = []

@@ -123,3 +123,11 @@ def test_the_upload_says_which_units_and_months_it_covers():
 def test_an_unknown_mode_is_a_programming_error():
     with pytest.raises(ValueError):
         merge(PLAN, None, None, upload(rows()), "append", 1)
+
+
+def test_what_the_commit_message_says_was_done():
+    assert merge(PLAN, None, None, upload(rows()), MERGE, 1).done == ""  # a first version: nothing to merge into
+    assert merge(PLAN, first_record(), 1, upload({"tasks": [JULY_TASK]}), MERGE, 2).done == "合并到已有数据，"
+    assert merge(PLAN, first_record(), 1, upload({"tasks": [JULY_TASK]}), REPLACE, 2).done == "替换全部数据，"
+    assert merge(PLAN, first_record(), 1, upload({"tasks": [JULY_TASK]}), MERGE, 2,
+                 base_is_sample=True).done == "替换示例数据，"

@@ -85,11 +85,8 @@ class ImportOutcome:
     @property
     def message(self) -> str:
         if self.version is not None:
-            if self.merge is None or self.merge.mode == "merge" and not self.merge.replaced_sample:
-                how = "合并到已有数据"
-            else:
-                how = "替换示例数据" if self.merge.replaced_sample else "替换全部数据"
-            return f"已{how}，导入为版本 {self.version.id}，并已设为当前版本。"
+            done = self.merge.done if self.merge is not None else ""
+            return f"已{done}导入为版本 {self.version.id}，并已设为当前版本。"
         if self.duplicate_of is not None:
             return duplicate_message(self.duplicate_of)
         return str(WorkbookHasErrors(self.parsed.error_count))
