@@ -325,3 +325,13 @@ def test_a_column_the_schema_gained_is_added_and_reads_blank_for_older_versions(
     assert routes["note"].isna().all() and routes["runs"].tolist() == [251, 260, 3]
     assert later.commit(workbook(2), by="张三").id == 2
     assert later.load(2).routes["note"].tolist()[2] == "新开线路"
+
+
+def test_versions_after_reads_only_what_is_new_and_says_which_is_active(store):
+    for tag in (1, 2, 3):
+        store.commit(workbook(tag), by="张三")
+    store.rollback(2, by="李四")
+    new, active = store.versions_after(1)
+    assert [v.id for v in new] == [2, 3] and active == 2
+    assert new == store.versions()[1:]
+    assert store.versions_after(3) == ([], 2)

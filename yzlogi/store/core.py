@@ -376,6 +376,14 @@ class Store:
         with self._reading() as con:
             return _versions(con, None)
 
+    def versions_after(self, after: int) -> tuple[list[Version], int | None]:
+        """The versions with ids above `after` and the active version's id, in one read: a list kept
+        by the caller grows by what is new (versions never change but for which one is active)."""
+        self.ensure_ready()
+        with self._reading() as con:
+            active = con.execute(statement("versions", "active_id")).fetchone()
+            return _versions(con, None, after), active[0] if active else None
+
     def version(self, version_id: int) -> Version:
         self.ensure_ready()
         with self._reading() as con:

@@ -61,8 +61,8 @@ def _activate(con, version_id: int, at: datetime, by: str, action: str, note: st
     con.execute(statement("versions", "insert_activation"), [seq, version_id, at, by, action, note])
 
 
-def _versions(con, version_id: int | None) -> list[Version]:
-    params = {"id": version_id}
+def _versions(con, version_id: int | None, after: int = 0) -> list[Version]:
+    params = {"id": version_id, "after": after}
     files: dict[int, list[str]] = {}
     for vid, name in con.execute(statement("versions", "files"), params).fetchall():
         files.setdefault(vid, []).append(name)
