@@ -92,7 +92,7 @@ def test_a_missing_font_is_an_error_with_what_to_do(installation):
     assert advice.startswith("生成 PDF 需要中文字体 Noto Sans CJK SC（/opt/fonts/缺失的字体.otf），"
                              "但环境变量 YZLOGI_CJK_FONT 指定的文件不存在。")
     assert f"[错误] PDF 简报字体：{detail}\n       处理：{advice}\n" in text
-    assert text.splitlines()[-1] == "结果：正常 11 项，警告 0 项，错误 1 项。"
+    assert text.splitlines()[-1] == "结果：正常 12 项，警告 0 项，错误 1 项。"
 
 
 @pytest.mark.parametrize("age, level", [(timedelta(hours=30), "警告"), (timedelta(days=10), "错误")])
