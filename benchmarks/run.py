@@ -11,6 +11,9 @@ timed in-process by benchmarks/pages.py. Prints Markdown for docs/performance.md
       ÷ a bare parse of that file                                          goal ≤ 3.0
   R3  status --json with 30 versions stored ÷ with one                     goal ≤ 1.3
   R4  each page's server-side run, warm and cold, ÷ a one-line page's
+  R5  many small versions (a dozen returns a month): status --json, an import of one
+      unit's return, and every page's warm and cold run, with 500 versions stored ÷ with
+      one (the same record, the three-year workbook; 499 returns merged into it)  goal ≤ 1.1
   peer: pandas.read_excel (openpyxl) + DuckDB, with peak memory of each
   growth: import at 1×, 4×, 16× the rows; status at 1, 10, 30 versions
 """
@@ -41,7 +44,8 @@ from yzlogi.plan import load_plan  # noqa: E402
 from yzlogi.store import Store  # noqa: E402
 from yzlogi.template import template_stamp, workbook_bytes  # noqa: E402
 
-GOALS = {"R1": 2.5, "R2": 3.0, "R3": 1.3}
+GOALS = {"R1": 2.5, "R2": 3.0, "R3": 1.3, "R5": 1.1}
+MANY = 500  # versions: ~450 by the end of 2027 at a dozen returns a month
 SCALES = (1, 4, 16)
 BAD_ROWS = 100_000
 VERSION_COUNTS = (1, 10, 30)
@@ -119,6 +123,30 @@ class Bench:
                 assert outcome.stored, outcome.message
             self.stores[count] = folder
 
+    def make_many(self) -> None:
+        """R5: the three-year record as one version, and the same record after 499 returns merged into it."""
+        log(f"R5: preparing a store of {MANY} versions …")
+        rows = workbooks.full_rows(self.plan, 1)
+        returns = workbooks.unit_returns(rows, MANY - 1 + self.runs + 1 + 9 * self.cold_rounds)
+        folder = self.work / "uploads-r5"
+        folder.mkdir()
+        self.returns = []
+        for number, data in enumerate(returns):
+            path = folder / f"{number:04d}" / "任务进展.csv"
+            path.parent.mkdir()
+            path.write_bytes(data)
+            self.returns.append(path)
+        self.one = self.work / "prepared" / "many-1"
+        store = Store(self.one, sample=None)
+        assert store.import_files([InputFile(self.full[1].name, self.full[1].read_bytes())], by="benchmark").stored
+        self.many = self.work / "prepared" / f"many-{MANY}"
+        shutil.copytree(self.one, self.many)
+        store = Store(self.many, sample=None)
+        for path in self.returns[:MANY - 1]:
+            outcome = store.import_files([InputFile(path.name, path.read_bytes())], by="benchmark")
+            assert outcome.stored, outcome.message
+        assert len(store.versions()) == MANY
+
     # -- cases
 
     def bare(self, path: Path) -> Case:
@@ -169,6 +197,40 @@ class Bench:
         rounds(list(cases.values()), self.runs, log)
         return cases
 
+    def run_many(self) -> dict:
+        log(f"R5: {self.runs} rounds …")
+        cases = {}
+        for label, folder in (("one", self.one), ("many", self.many)):
+            cases[("status", label)] = Case(f"status, {label}", lambda folder=folder: (
+                ["-m", "yzlogi", "status", "--json"], {"YZLOGI_DATA_DIR": str(folder)}), _status_ok)
+        returns = iter(self.returns[MANY - 1:])
+        chosen: dict[int, Path] = {}
+
+        def import_args(folder: Path, label: str):
+            # Each round imports the same return into a fresh copy of either folder (copied untimed).
+            round_ = len(cases[("import", label)].runs)
+            path = chosen.setdefault(round_, next(returns))
+            return ["-m", "yzlogi", "import", str(path), "--by", "benchmark"], {
+                "YZLOGI_DATA_DIR": str(self.folder(folder))}
+        for label, folder in (("one", self.one), ("many", self.many)):
+            cases[("import", label)] = Case(f"import one return, {label}",
+                                            lambda folder=folder, label=label: import_args(folder, label), _imported)
+        rounds(list(cases.values()), self.runs, log)
+        log("R5: pages …")
+        used = len(chosen)
+        cold = [str(p) for p in self.returns[MANY - 1 + used + 1:][:9 * self.cold_rounds]]
+        pages = {}
+        for label, folder in (("one", self.one), ("many", self.many)):
+            result = subprocess.run(
+                [PYTHON, str(ROOT / "benchmarks" / "pages.py"), str(self.folder(folder)), *cold,
+                 "--runs", str(self.page_runs)],
+                cwd=ROOT, capture_output=True, text=True, check=False, env=child_env(),
+            )
+            if result.returncode != 0:
+                raise SystemExit(f"benchmarks/pages.py failed:\n{result.stderr[-3000:]}")
+            pages[label] = json.loads(result.stdout.strip().splitlines()[-1])
+        return {"cases": cases, "pages": pages}
+
     def run_pages(self) -> dict:
         log(f"R4: {self.page_runs} warm runs per page, {self.cold_rounds} cold …")
         folder = self.folder(self.stores[max(VERSION_COUNTS)])
@@ -193,7 +255,7 @@ def _succeeds(run) -> None:
 
 def _imported(run) -> None:
     _succeeds(run)
-    if "已导入为版本" not in run.stdout:
+    if "导入为版本" not in run.stdout:
         raise SystemExit(f"the import did not commit:\n{run.stdout[-2000:]}")
 
 
@@ -251,7 +313,38 @@ def header(args) -> list[str]:
     ]
 
 
-def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages: dict, started: float) -> str:
+def many_report(many: dict) -> list[str]:
+    """R5: the same record with 500 versions stored ÷ with one."""
+    cases, pages = many["cases"], many["pages"]
+    out = ["", f"#### R5: many small versions ({MANY} ÷ 1)", "",
+           f"The three-year record as one version, and the same record after {MANY - 1} returns of one unit's month "
+           "(a dozen task rows each) merged into it: the record keeps its size, only the number of versions grows.", "",
+           f"| what | 1 version | {MANY} versions | ratio (wall) | ratio (CPU) | per round: median [min–max] | goal |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for what, key in (("status --json", "status"), ("import of one return (whole process)", "import")):
+        one, many_ = cases[(key, "one")], cases[(key, "many")]
+        rounds_ = sorted(a.wall / b.wall for a, b in zip(many_.runs, one.runs))
+        out.append(f"| {what} | {ms(one.wall)} | {ms(many_.wall)} | {ratio(many_.wall, one.wall)} | "
+                   f"{ratio(many_.cpu, one.cpu)} | {statistics.median(rounds_):.2f} [{rounds_[0]:.2f}–{rounds_[-1]:.2f}] | "
+                   f"{verdict(many_.wall / one.wall, GOALS['R5'])} |")
+    one, many_ = pages["one"], pages["many"]
+    out += ["", "| page | warm, 1 | warm, 500 | ratio | cold, 1 | cold, 500 | ratio | goal |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    worst = 0.0
+    for page, warm in one["warm"].items():
+        w = many_["warm"][page]["wall"] / warm["wall"]
+        c = many_["cold"][page]["wall"] / one["cold"][page]["wall"]
+        worst = max(worst, w, c)
+        out.append(f"| {one['titles'][page]} | {ms(warm['wall'])} | {ms(many_['warm'][page]['wall'])} | {w:.2f} | "
+                   f"{ms(one['cold'][page]['wall'])} | {ms(many_['cold'][page]['wall'])} | {c:.2f} | "
+                   f"{verdict(max(w, c), GOALS['R5'])} |")
+    out += ["", f"Pages: medians of {one['runs']} warm runs and {one['cold_runs']} cold runs (each after another "
+            f"session committed a return) per page, the two folders in processes of their own; worst ratio {worst:.2f}."]
+    return out
+
+
+def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages: dict, many: dict,
+           started: float) -> str:
     out = ["### Figures of the last run", "", *header(args), ""]
     full = bench.full[1]
     out += [f"Full three-year workbook: {bench.rows[1]:,} data rows over 7 sheets, {full.stat().st_size / 1024:,.0f} KB. "
@@ -319,6 +412,7 @@ def report(bench: Bench, args, imports: dict, refusal: dict, status: dict, pages
         cold = pages["cold"][page]
         out.append(f"| {pages['titles'][page]} (`{page}`) | {ms(warm['wall'])} | {ms(warm['cpu'])} | {warm['wall'] / bare['wall']:.0f} | "
                    f"{ms(cold['wall'])} | {ms(cold['cpu'])} | {cold['wall'] / pages['cold_bare']['wall']:.0f} |")
+    out += many_report(many)
     out += ["", f"Whole benchmark: {(time.perf_counter() - started) / 60:.1f} minutes.", ""]
     return "\n".join(out)
 
@@ -330,19 +424,31 @@ def main() -> None:
     parser.add_argument("--cold-rounds", type=int, default=3, help="cold runs of each page (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (workbooks, data folders)")
     parser.add_argument("--output", type=Path, help="also write the Markdown report to this file")
+    parser.add_argument("--only-r5", action="store_true", help="only R5 (many small versions)")
     args = parser.parse_args()
 
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="yzlogi-bench-"))
     try:
         bench = Bench(work, args.runs, args.page_runs, args.cold_rounds)
+        if args.only_r5:
+            log("building the three-year workbook …")
+            rows = workbooks.full_rows(bench.plan, 1)
+            bench.full = {1: work / "full-1x.xlsx"}
+            bench.full[1].write_bytes(workbook_bytes(workbooks.build_workbook(bench.plan, rows), template_stamp(bench.plan)))
+            bench.make_many()
+            text = "\n".join(["### Figures of the last run (R5 only)", "", *header(args), *many_report(bench.run_many())])
+            print(text)
+            return
         bench.make_inputs()
         bench.make_folders()
         imports = bench.run_imports()
         refusal = bench.run_refusal()
         status = bench.run_status()
         pages = bench.run_pages()
-        text = report(bench, args, imports, refusal, status, pages, started)
+        bench.make_many()
+        many = bench.run_many()
+        text = report(bench, args, imports, refusal, status, pages, many, started)
     finally:
         if args.keep:
             log(f"work folder kept: {work}")

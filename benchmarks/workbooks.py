@@ -135,3 +135,31 @@ def write_bad_workbook(path: Path, plan: Plan, bad_rows: int, good: dict[str, li
                 ws.append([row.get(column.key) for column in sheet.columns])
     workbook.save(path)
 
+
+
+# --- one unit's monthly return ---------------------------------------------------------
+
+
+def unit_returns(rows: dict[str, list[dict[str, object]]], count: int) -> list[bytes]:
+    """`count` small returns as a unit sends them (任务进展.csv, UTF-8): one unit's task rows of one
+    month each, sent again with their 进展情况 reworded. Keys the record already holds: merged,
+    each changes a dozen rows and the record keeps its size, so only the number of versions grows."""
+    import csv
+    import io
+
+    by_unit_month: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for row in rows["tasks"]:
+        by_unit_month.setdefault((str(row["department"]), str(row["month"])), []).append(row)
+    keys = sorted(by_unit_month)
+    header = ["任务编号", "填报单位", "统计期", "状态", "完成进度", "进展情况", "存在问题", "下步计划"]
+    out = []
+    for n in range(count):
+        unit, month = keys[n % len(keys)]
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(header)
+        for row in by_unit_month[(unit, month)]:
+            writer.writerow([row["task_no"], unit, month, row["status"], f"{row['progress']}%",
+                             f"{row['progress_text']}（第{n + 1}次报送）", row["problems"], row["next_steps"]])
+        out.append(text.getvalue().encode("utf-8"))
+    return out

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, render, returns
 from yzlogi import views
 from yzlogi.status import department_status
 
@@ -36,6 +36,9 @@ if alerts.empty:
     st.success("本部门没有红灯或黄灯事项。")
 else:
     render.table(alerts)
+
+st.subheader("报送情况与本单位报送表")
+returns.unit_section(chosen)
 
 st.subheader(f"{view.as_of.label}尚未报送")
 missing = views.department_missing_table(detail)

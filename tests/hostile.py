@@ -312,7 +312,6 @@ REFUSED_FILES = {
         "文件“对不上.csv”的表头与任何工作表都对不上：前11行中没有一行包含某个工作表的全部必填列（指标进展：指标编号、统计期、完成值；"
         "通道班次：线路、月份、开行班次；船舶更新：船名、类别、状态；任务进展：任务编号、填报单位、统计期、状态；"
         "其他目标：目标名称、统计期、完成值；海外分拨仓：名称、启用日期；货代备案企业：企业名称、备案日期）",
-        *(f"缺少必需的工作表「{name}」（上传 CSV 时，每个工作表一个文件）" for name in ("指标进展", "通道班次", "船舶更新", "任务进展")),
     ]),
 }
 
@@ -362,8 +361,10 @@ DEPARTMENTS = ("区交通运输委/区发展改革委/区商务委/区经济信�
 ERROR_KINDS = {
     "bad_choice": (cell("船舶更新", 1, "状态", "开工了"), (
         "船舶更新", 3, "状态", "船舶更新 第3行「状态」：无法识别“开工了”，应为 计划/在建/已完成")),
-    "missing_value": (cell("通道班次", 0, "开行班次", None), (
-        "通道班次", 2, "开行班次", "通道班次 第2行「开行班次」：必填，不能为空")),
+    # A row with only the columns a form pre-fills (线路+月份) is skipped as not reported (unfilled_rows):
+    # a missing value is an error in a row that holds something else.
+    "missing_value": (cell("任务进展", 0, "状态", None), (
+        "任务进展", 2, "状态", "任务进展 第2行「状态」：必填，不能为空")),
     "bad_month": (cell("指标进展", 2, "统计期", "2026年4-6月"), (
         "指标进展", 4, "统计期", "指标进展 第4行「统计期」：“2026年4-6月”不是年初至某月的累计期，应为单月或 2026年1-6月 这样的写法")),
     "ambiguous_month": (cell("通道班次", 2, "月份", "2026.1"), (
@@ -406,13 +407,16 @@ ERROR_KINDS = {
     "missing_column": (replaced("任务进展", ["任务编号", "填报单位", "统计期", "完成进度"],
                                 [[1, "区交通运输委", "2026-06", "50%"]]), (
         "任务进展", 1, "状态", "任务进展 第1行：缺少必填列「状态」")),
-    "missing_sheet": (without("船舶更新"), ("船舶更新", None, None, "缺少必需的工作表「船舶更新」")),
     "duplicate_sheet": (lambda folder: csv_files(folder, {"通道班次（补报）.csv": good_sheets()["通道班次"]}), (
         "通道班次", None, None, "工作表「通道班次」出现了不止一次（通道班次.csv、通道班次（补报）.csv），请只保留一个")),
     "no_data": (lambda: {name: (header, []) for name, (header, _rows) in good_sheets().items()}, (
         None, None, None, "上传的工作簿中没有任何填报数据（各工作表只有表头或模板预填的内容），未导入")),
     "read_failed": (lambda folder: [_broken_parts(folder)], (
         None, None, None, "文件“进度.xlsx”无法读取，可能已损坏，请在 Excel 中重新保存后上传")),
+}
+# Errors only a replace can make: a merge keeps what a sheet left out does not mention.
+REPLACE_ERROR_KINDS = {
+    "missing_sheet": (without("船舶更新"), ("船舶更新", None, None, "全部替换时须包含每个必需的工作表：缺少「船舶更新」")),
 }
 
 
@@ -426,7 +430,7 @@ def _broken_parts(folder: Path) -> Path:
 
 
 def error_kind_files(case: str, folder: Path) -> list[Path]:
-    build = ERROR_KINDS[case][0]
+    build = {**ERROR_KINDS, **REPLACE_ERROR_KINDS}[case][0]
     if build.__code__.co_argcount:  # writes its own files
         return build(folder)
     return [write_xlsx(folder / "进度.xlsx", build())]

@@ -2,7 +2,7 @@
 and a worker (python -m store_helpers …) that runs the store in another process.
 
 `parsed_workbook` builds a model.ParsedWorkbook whose tables are pyarrow tables
-typed per Sheet.stored_columns(), exactly the contract workbook.read_workbook
+typed per Sheet.read_columns(), exactly the contract workbook.read_workbook
 fulfils; `workbook(tag)` is a small valid one whose bytes and values depend on tag.
 """
 
@@ -27,9 +27,11 @@ def typed_table(key: str, rows: list[dict]) -> pa.Table:
     """The typed table of sheet `key`; a row without 'row' gets its spreadsheet row (header on row 1)."""
     sheet = SHEETS[key]
     columns = {}
-    for name, sql_type in sheet.stored_columns():
+    for name, sql_type in sheet.read_columns():
         if name == "row":
             values = [row.get("row", index + 2) for index, row in enumerate(rows)]
+        elif name == "withdraw":
+            values = [bool(row.get("withdraw", False)) for row in rows]
         else:
             values = [row.get(name) for row in rows]
         columns[name] = pa.array(values, type=ARROW_TYPES[sql_type])

@@ -2,7 +2,8 @@
 
 MAY is builders.good_sheets(); JUNE changes one value of it (indicator 2 from
 5.6% to 4%), completes a ship and turns task 8's lead report from 滞后 to 序时推进.
-JUNE_DIGEST is the change digest of JUNE against MAY, line for line.
+JUNE_DIGEST is the change digest of JUNE against MAY, line for line; JUNE_MERGE what the
+merge says of it (the page shows the merge's lines, then the digest's other lines).
 """
 
 from __future__ import annotations
@@ -45,10 +46,20 @@ BROKEN_REPORT = [
            "区经济信息委/区财政局/区产业发展促进局/区政府外办/区司法局/区科技局/区大数据发展局/各管委会"},
 ]
 
+# What merging JUNE into MAY does, per sheet: JUNE sends every row of MAY again, three of them changed.
+JUNE_MERGE = [
+    "指标进展：新增 0 行，修改 1 行，重复报送未变 4 行，保留 0 行",
+    "通道班次：新增 0 行，修改 0 行，重复报送未变 4 行，保留 0 行",
+    "船舶更新：新增 0 行，修改 1 行，重复报送未变 1 行，保留 0 行",
+    "任务进展：新增 0 行，修改 1 行，重复报送未变 2 行，保留 0 行",
+    "本次上传涉及单位：区交通运输委、区发展改革委、区商务委",
+    "本次上传涉及月份：2026-05、2026-06",
+]
+
 JUNE_DIGEST = [
-    "指标进展：新增 0 行，删除 0 行，修改 1 行",
-    "船舶更新：新增 0 行，删除 0 行，修改 1 行",
-    "任务进展：新增 0 行，删除 0 行，修改 1 行",
+    "指标进展：新增 0 行，修改 1 行，保留 4 行",
+    "船舶更新：新增 0 行，修改 1 行，保留 1 行",
+    "任务进展：新增 0 行，修改 1 行，保留 2 行",
     "指标数值变化（1项）：",
     "  指标2 行业规上企业营收增速 2026年6月：5.6% → 4%",
     "亮灯变化（2项）：",

@@ -10,7 +10,9 @@ the URL (?v=3&asof=2026-06), so a link reproduces the view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -56,13 +58,28 @@ def store() -> Store:
         raise
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _versions(token: str) -> list[Version]:
-    return store().versions()
+@st.cache_resource(show_spinner=False)
+def _known_versions(folder: str) -> tuple[dict[int, Version], threading.Lock]:
+    """Every version read so far from the data folder, by id: a version never changes once
+    committed (which one is active is the state token's business)."""
+    return {}, threading.Lock()
 
 
-def versions() -> list[Version]:
-    """Every version, newest first, with the active flag; re-read only after a change."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _versions(token: str) -> tuple[Version, ...]:
+    # A resource, not data: shared as is (Versions are frozen), never copied on every call of every run.
+    # Only the versions committed since the last read are read (hundreds of returns make hundreds of versions).
+    the_store = store()
+    known, lock = _known_versions(str(the_store.folder))
+    with lock:
+        new, active = the_store.versions_after(max(known, default=0))
+        known.update((v.id, v) for v in new)
+        listed = [known[i] for i in sorted(known)]
+    return tuple(v if v.active == (v.id == active) else replace(v, active=v.id == active) for v in listed)
+
+
+def versions() -> tuple[Version, ...]:
+    """Every version, oldest first, with the active flag; re-read only after a change."""
     try:
         return _versions(store().state_token())
     except YzlogiError as exc:
@@ -156,6 +173,23 @@ def version_label(version: Version) -> str:
     return label + ("（当前）" if version.active else "")
 
 
+RECENT = 20  # versions a picker lists (newest first); an older one is typed in by its number
+
+
+def typed_version(text: object, ids) -> str | None:
+    """A version typed into a picker ("37", "v37", "版本37") as its id if there is one, else None."""
+    match = re.fullmatch(r"\s*(?:v|V|版本)?\s*(\d+)\s*", str(text))
+    return match.group(1) if match and match.group(1) in {str(i) for i in ids} else None
+
+
+def recent_ids(all_versions, keep: str | None = None) -> list[str]:
+    """The newest RECENT version ids, newest first, and `keep` (a chosen older one) after them."""
+    ids = [str(v.id) for v in reversed(all_versions[-RECENT:])]
+    if keep is not None and keep not in ids and any(str(v.id) == keep for v in all_versions):
+        ids.append(keep)
+    return ids
+
+
 def _chosen_version(all_versions: list[Version]) -> Version:
     chosen = st.session_state.get(VERSION_KEY, ACTIVE)
     by_id = {str(v.id): v for v in all_versions}
@@ -177,17 +211,26 @@ def sidebar() -> None:
     if not all_versions:
         st.sidebar.warning("还没有任何数据版本。请在“数据管理”页上传进度填报工作簿。")
         return
-    options = [ACTIVE] + [str(v.id) for v in all_versions]
+    # The newest versions, newest first; any other is typed in by number (hundreds of versions
+    # would make every run of every page carry hundreds of options).
     by_id = {str(v.id): v for v in all_versions}
-    urlstate.adopt(VERSION_KEY, ACTIVE, lambda text: text if text in options else None)
-    if st.session_state[VERSION_KEY] not in options:  # a version list that changed under us
-        st.session_state[VERSION_KEY] = ACTIVE
+    urlstate.adopt(VERSION_KEY, ACTIVE, lambda text: typed_version(text, by_id))
+    chosen = st.session_state[VERSION_KEY]
+    if chosen != ACTIVE and chosen not in by_id:  # typed in, or a version list that changed under us
+        st.session_state[VERSION_KEY] = typed_version(chosen, by_id) or ACTIVE
+        if st.session_state[VERSION_KEY] == ACTIVE:
+            st.sidebar.warning(f"没有版本“{escape_md(chosen)}”，已显示当前版本。")
+    options = [ACTIVE] + recent_ids(all_versions, st.session_state[VERSION_KEY])
+    older = f"；更早的 {len(all_versions) - RECENT} 个版本请输入版本号，如 {all_versions[0].id}" \
+        if len(all_versions) > RECENT else ""
     st.sidebar.selectbox(
         "数据版本",
         options,
         key=VERSION_KEY,
-        format_func=lambda o: "当前版本" if o == ACTIVE else version_label(by_id[o]),
-        help="选择历史版本可查看当时上传的数据（时间回溯）；默认显示当前版本。",
+        format_func=lambda o: "当前版本" if o == ACTIVE else version_label(by_id[o]) if o in by_id else str(o),
+        accept_new_options=True,
+        help=f"选择历史版本可查看当时的数据（时间回溯）。列出最近 {min(RECENT, len(all_versions))} 个版本，最新的在前"
+             f"{older}。默认显示当前版本。",
     )
     chosen = st.session_state[VERSION_KEY]
     urlstate.mirror(VERSION_KEY, None if chosen == ACTIVE else chosen)

@@ -75,10 +75,25 @@ def section(unlocked: bool) -> None:
     if not versions:
         st.info("还没有任何数据版本。")
         return
-    render.table(versions_frame(versions), light_columns=())
+    # The newest versions; all of them on request (a dozen returns a month make hundreds).
+    shown, everything = versions, True
+    if len(versions) > context.RECENT:
+        everything = st.toggle(f"显示全部 {len(versions)} 个版本", key="data_all_versions",
+                               help=f"默认只列出最近 {context.RECENT} 个版本。")
+        shown = versions if everything else versions[-context.RECENT:]
+    render.table(versions_frame(shown), light_columns=())
     by_id = {v.id: v for v in versions}
-    ids = sorted(by_id, reverse=True)
-    picked = st.selectbox("选择一个版本", ids, key=PICK_KEY, format_func=lambda i: context.version_label(by_id[i]))
+    picked = st.session_state.get(PICK_KEY)
+    if picked is not None and picked not in by_id:  # typed in
+        typed = context.typed_version(picked, by_id)
+        st.session_state[PICK_KEY] = int(typed) if typed else max(by_id)
+        if typed is None:
+            st.warning(f"没有版本“{render.escape_md(picked)}”。")
+    keep = str(st.session_state[PICK_KEY]) if PICK_KEY in st.session_state else None
+    ids = [int(i) for i in context.recent_ids(versions, keep)]
+    picked = st.selectbox("选择一个版本", ids, key=PICK_KEY, accept_new_options=True,
+                          format_func=lambda i: context.version_label(by_id[i]) if i in by_id else str(i),
+                          help=f"列出最近 {context.RECENT} 个版本；更早的版本请输入版本号。")
     version = by_id.get(picked) or by_id[ids[0]]
     _actions(version, unlocked)
     st.subheader("切换历史")
@@ -88,6 +103,9 @@ def section(unlocked: bool) -> None:
     except YzlogiError as exc:
         st.error(render.escape_md(exc))
         return
+    if not everything and len(activations) > context.RECENT:
+        st.caption(f"最近 {context.RECENT} 次（共 {len(activations)} 次；打开上面的“显示全部”可查看全部）。")
+        activations = activations[-context.RECENT:]
     render.table(history_frame(activations), light_columns=())
 
 

@@ -14,7 +14,8 @@ import json
 import logging
 import sys
 
-from yzlogi.errors import YzlogiError
+from yzlogi.cycle_commands import today_arg
+from yzlogi.errors import YzlogiError, write_error
 
 EXIT_USAGE = 2
 EXIT_REFUSED = 1
@@ -50,28 +51,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_error(path, exc: OSError) -> str:
-    """Why a file could not be written, in Chinese."""
-    reason = {
-        FileNotFoundError: "所在文件夹不存在",
-        PermissionError: "没有写入权限",
-        IsADirectoryError: "这是一个文件夹",
-    }.get(type(exc), f"系统错误 {exc.errno}")
-    return f"无法写入 {path}：{reason}"
-
-
-def cmd_template(args: argparse.Namespace) -> int:
-    from yzlogi.plan import load_plan
-    from yzlogi.template import write_template
-
-    try:
-        write_template(args.path, load_plan())
-    except OSError as exc:
-        raise YzlogiError(_write_error(args.path, exc)) from None
-    print(f"已生成填报模板：{args.path}")
-    return 0
-
-
 def cmd_sample(args: argparse.Namespace) -> int:
     from yzlogi.config import SAMPLE_WORKBOOK
     from yzlogi.plan import load_plan
@@ -81,7 +60,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     try:
         write_sample(path, load_plan())
     except OSError as exc:
-        raise YzlogiError(_write_error(path, exc)) from None
+        raise YzlogiError(write_error(path, exc)) from None
     print(f"已生成示例工作簿：{path}")
     return 0
 
@@ -89,7 +68,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_dictionary(args: argparse.Namespace) -> int:
     from yzlogi.config import ROOT
     from yzlogi.plan import load_plan
-    from yzlogi.schema import dictionary_markdown
+    from yzlogi.dictionary import dictionary_markdown
 
     text = dictionary_markdown(load_plan())
     if args.write:
@@ -180,7 +159,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(WorkbookHasErrors(1), file=sys.stderr)
         print(f"  [{LEVEL_LABELS[ERROR]}] {refusal}", file=sys.stderr)
         return EXIT_REFUSED
-    outcome = _store().import_files(files, by=args.by, note=args.note)
+    from yzlogi.merge import MERGE, REPLACE
+
+    outcome = _store().import_files(files, by=args.by, note=args.note, mode=REPLACE if args.replace else MERGE)
     parsed = outcome.parsed
     if not parsed.ok:
         print(outcome.message, file=sys.stderr)
@@ -189,6 +170,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     for issue in parsed.warnings:
         print(f"  [{LEVEL_LABELS[issue.level]}] {issue.message}")
+    if outcome.merge is not None:
+        for line in outcome.merge.lines():
+            print(f"  {line}")
     print(outcome.message)
     return 0
 
@@ -274,7 +258,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     from yzlogi import briefing, snapshot
 
     as_of = snapshot.parse_month(args.as_of) if args.as_of else None
-    day = _day(args.today)
+    day = today_arg(args.today)
     store = _store()
     shot = snapshot.take(store, args.version, as_of)
     data = briefing.build(shot, shot.plan, args.format, day)
@@ -284,20 +268,11 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise YzlogiError(_write_error(path, exc)) from None
+        raise YzlogiError(write_error(path, exc)) from None
     export = store.record_export(shot.version.id, shot.as_of, args.format, data, by=args.by, via="cli")
     print(f"已生成{briefing.TITLES[args.format]}：{path}（{briefing.as_of_text(shot)}，数据版本 v{shot.version.id}，"
           f"{len(data):,} 字节，SHA-256 {export.sha256[:16]}…），已记入导出记录 {export.id}。")
     return 0
-
-
-def _day(text: str | None):
-    """A --today argument (YYYY-MM-DD), today when not given."""
-    from datetime import date
-
-    from yzlogi.followups.commands import parse_day
-
-    return parse_day(text) if text else date.today()
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
@@ -305,7 +280,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
     from yzlogi.followups import notice
 
-    day = _day(args.today)
+    day = today_arg(args.today)
     path = Path(args.output)
     fmt = notice.format_of(path) if not path.is_dir() else args.format
     if fmt is None:
@@ -317,7 +292,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise YzlogiError(_write_error(path, exc)) from None
+        raise YzlogiError(write_error(path, exc)) from None
     print(f"已生成{found.unit}的{notice.TITLE}：{path}（截至 {day:%Y-%m-%d}，未办结事项 {len(found.open)} 项）。")
     return 0
 
@@ -402,9 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_plan)
 
-    p = commands.add_parser("template", help="生成填报模板（.xlsx）")
-    p.add_argument("path", metavar="PATH", help="模板保存路径，如 进度填报模板.xlsx")
-    p.set_defaults(func=cmd_template)
+    from yzlogi import cycle_commands
+
+    cycle_commands.register(commands)
 
     p = commands.add_parser("sample", help="重新生成示例工作簿（示例数据）")
     p.add_argument("path", metavar="PATH", nargs="?", help="保存路径，默认 data/sample/示例进度.xlsx")
@@ -414,10 +389,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="写入 docs/workbook.md")
     p.set_defaults(func=cmd_dictionary)
 
-    p = commands.add_parser("import", help="导入填报工作簿（校验无误后成为新的当前版本）")
+    p = commands.add_parser("import", help="导入填报工作簿：校验无误后合并到已有数据，成为新的当前版本")
     p.add_argument("files", metavar="FILE", nargs="+", help="一个工作簿，或每个工作表一个 CSV 文件")
     p.add_argument("--by", default=_default_by(), help="导入人，默认为当前系统用户名")
     p.add_argument("--note", default="", help="备注，如 2026年6月数据")
+    p.add_argument("--replace", action="store_true",
+                   help="用本次上传替换全部已有数据（未上传的行将被删除；默认按行合并，已有数据保留）")
     p.set_defaults(func=cmd_import)
 
     p = commands.add_parser("versions", help="列出所有已导入的版本")

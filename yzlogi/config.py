@@ -23,7 +23,8 @@ class Setting:
     """One setting: its environment variable, its default and what it means (Chinese).
 
     `kind` says how the variable is read: "path" (relative to the project), "int"
-    (a whole number ≥ `minimum`) or "text". An unusable value falls back to the default."""
+    (a whole number from `minimum` to `maximum`) or "text". An unusable value falls back to
+    the default; `problem` says so (python -m yzlogi doctor shows it)."""
 
     name: str
     env: str
@@ -31,6 +32,7 @@ class Setting:
     help: str
     kind: str = "text"
     minimum: int = 0
+    maximum: int | None = None
 
     @property
     def raw(self) -> str:
@@ -42,10 +44,20 @@ class Setting:
         if self.kind == "path":
             return Path(raw).expanduser().resolve() if raw else ROOT / self.default
         if self.kind == "int":
-            if raw.isdigit() and int(raw) >= self.minimum:
-                return int(raw)
-            return int(self.default)
+            return int(raw) if raw and self.problem is None else int(self.default)
         return raw or self.default
+
+    @property
+    def problem(self) -> str | None:
+        """Why the variable's value cannot be used (Chinese), or None."""
+        raw = self.raw
+        if self.kind != "int" or not raw:
+            return None
+        top = self.maximum
+        if raw.isdigit() and self.minimum <= int(raw) and (top is None or int(raw) <= top):
+            return None
+        allowed = f"{self.minimum}—{top}之间的整数" if top is not None else f"不小于{self.minimum}的整数"
+        return f"{self.env}=“{raw}”不可用（应为{allowed}），已按默认值 {self.default} 执行"
 
 
 DATA_DIR = Setting("data_dir", "YZLOGI_DATA_DIR", "var", "数据文件夹：数据库、原始上传文件、历史都在这里", kind="path")
@@ -62,12 +74,21 @@ BACKUP_DIR = Setting("backup_dir", "YZLOGI_BACKUP_DIR", "backups",
 BACKUP_KEEP = Setting("backup_keep", "YZLOGI_BACKUP_KEEP", "14",
                       "备份文件夹中保留最近几份定时备份（更早的自动删除；恢复前自动保存的副本不删除）", kind="int", minimum=1)
 
+REPORT_DEADLINE_DAY = Setting("report_deadline_day", "YZLOGI_REPORT_DEADLINE_DAY", "5",
+                              "每月进展的报送截止日：次月的第几日（1—28；报送情况、催报清单按此判断按时或逾期）",
+                              kind="int", minimum=1, maximum=28)
 FOLLOWUP_DUE_SOON_DAYS = Setting(
     "followup_due_soon_days", "YZLOGI_FOLLOWUP_DUE_SOON_DAYS", "7",
     "督办事项临期天数：未办结的事项距截止日期不超过这么多天（含截止当天）时亮黄灯（临期），过了截止日期亮红灯（逾期）",
     kind="int", minimum=0)
 
-SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP, FOLLOWUP_DUE_SOON_DAYS)
+SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, REPORT_DEADLINE_DAY, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP,
+                                 FOLLOWUP_DUE_SOON_DAYS)
+
+
+def report_deadline_day() -> int:
+    """Day N of the following month by which a month's return is due (at most 28: every month has it)."""
+    return REPORT_DEADLINE_DAY.value
 
 
 def data_dir() -> Path:

@@ -115,14 +115,19 @@ class SheetChanges:
     added: tuple[tuple, ...]
     removed: tuple[tuple, ...]
     changed: tuple[tuple, ...]
+    kept: int = 0  # rows in both, the same
 
     @property
     def any(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
+    def line(self) -> str:
+        removed = f"，删除 {len(self.removed)} 行" if self.removed else ""
+        return f"{self.name}：新增 {len(self.added)} 行，修改 {len(self.changed)} 行，保留 {self.kept} 行{removed}"
+
     def to_json(self) -> dict:
         return {"key": self.key, "name": self.name, "added": len(self.added), "removed": len(self.removed),
-                "changed": len(self.changed), "added_keys": [list(k) for k in self.added],
+                "changed": len(self.changed), "kept": self.kept, "added_keys": [list(k) for k in self.added],
                 "removed_keys": [list(k) for k in self.removed], "changed_keys": [list(k) for k in self.changed]}
 
 
@@ -170,8 +175,7 @@ class Digest:
                 out.append(f"与版本{self.old_version}相比，数据没有变化")
             for sheet in self.sheets:
                 if sheet.any:
-                    out.append(f"{sheet.name}：新增 {len(sheet.added)} 行，删除 {len(sheet.removed)} 行，"
-                               f"修改 {len(sheet.changed)} 行")
+                    out.append(sheet.line())
             out += _capped("指标数值变化", [_value_line(v) for v in self.values], limit)
             out += _capped("亮灯变化", [f"{f.title}：{_light_name(f.old)} → {_light_name(f.new)}"
                                         for f in self.flips], limit)
@@ -332,7 +336,7 @@ def _value_changes(plan: Plan, old: VersionData | None, new: VersionData) -> tup
 
 
 def _sheet_changes(sheet, old: VersionData | None, new: VersionData) -> SheetChanges:
-    columns = [name for name, _ in sheet.stored_columns() if name != "row"]
+    columns = [name for name, _ in sheet.stored_columns() if name not in ("row", "first_version", "from_version")]
 
     def rows(data: VersionData | None) -> dict[tuple, tuple]:
         """Key → the row's cells; column by column, as a later row of a key replaces an earlier one."""
@@ -346,7 +350,8 @@ def _sheet_changes(sheet, old: VersionData | None, new: VersionData) -> SheetCha
     added = tuple(sorted((k for k in after if k not in before), key=_sortable))
     removed = tuple(sorted((k for k in before if k not in after), key=_sortable))
     changed = tuple(sorted((k for k in after if k in before and not _same_row(before[k], after[k])), key=_sortable))
-    return SheetChanges(sheet.key, sheet.name, added, removed, changed)
+    kept = sum(1 for k in after if k in before) - len(changed)
+    return SheetChanges(sheet.key, sheet.name, added, removed, changed, kept)
 
 
 def _key_value(value):

@@ -62,6 +62,7 @@ def run(now: datetime | None = None) -> list[Check]:
         ("数据库", lambda: check_store(data)),
         ("最近的备份", lambda: check_backups(backups, now)),
         ("备份文件夹剩余空间", lambda: check_free_space("备份文件夹剩余空间", backups)), ("受信任的代理", check_proxies),
+        ("设置", check_settings),
     ]
     out = []
     for title, check in checks:
@@ -255,6 +256,15 @@ def check_passcode(root: Path = config.ROOT) -> Check:
         return Check("上传口令", ERROR, str(exc), "重新运行 yzlogi passcode 生成哈希，替换配置中的值后重启看板。")
     where = "环境变量 YZLOGI_PASSCODE_HASH" if os.environ.get("YZLOGI_PASSCODE_HASH", "").strip() else str(path)
     return Check("上传口令", OK, f"已设置（{where}，scrypt n={parsed.n}）")
+
+
+def check_settings() -> Check:
+    """Settings whose value in the environment cannot be used (the default is used instead)."""
+    problems = [s.problem for s in config.SETTINGS if s.problem]
+    if problems:
+        return Check("设置", WARN, "；".join(problems), "改正服务设置文件中的这些变量后重启看板。")
+    changed = [s.env for s in config.SETTINGS if s.raw]
+    return Check("设置", OK, f"已设置 {'、'.join(changed)}，其余为默认值" if changed else "全部为默认值")
 
 
 def check_plan() -> Check:

@@ -7,3 +7,13 @@ class YzlogiError(Exception):
 
 class PlanError(YzlogiError):
     """The plan reference data is broken; the app cannot start on it."""
+
+
+def write_error(path, exc: OSError) -> str:
+    """Why a file could not be written, in Chinese."""
+    reason = {
+        FileNotFoundError: "所在文件夹不存在",
+        PermissionError: "没有写入权限",
+        IsADirectoryError: "这是一个文件夹",
+    }.get(type(exc), f"系统错误 {exc.errno}")
+    return f"无法写入 {path}：{reason}"

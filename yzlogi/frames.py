@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from yzlogi.model import ParsedWorkbook, VersionData
+from yzlogi.model import VersionData
 from yzlogi.schema import WORKBOOK
 
 if TYPE_CHECKING:  # pandas is imported where frames are made: importing it alone costs ~0.5 s
@@ -40,16 +40,22 @@ _ARROW_TYPES = {"INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float6
                 "BOOLEAN": pa.bool_()}
 
 
-def preview_data(parsed: ParsedWorkbook) -> VersionData:
-    """An upload not yet committed as VersionData (version None), typed and ordered
-    as Store.load would return it once committed: the change digest before commit."""
+def record_data(tables: dict[str, pa.Table]) -> VersionData:
+    """A record not yet committed (yzlogi.merge's tables) as VersionData (version None), typed and
+    ordered as Store.load would return it once committed: the change digest before commit."""
     frames = {}
     for sheet in WORKBOOK:
         schema = pa.schema([(name, _ARROW_TYPES[sql_type]) for name, sql_type in sheet.stored_columns()])
-        table = parsed.tables.get(sheet.key)
+        table = tables.get(sheet.key)
         if table is None:
             table = schema.empty_table()
         else:
-            table = table.select(schema.names).cast(schema).sort_by("row")
+            table = table.select(schema.names).cast(schema).sort_by([("from_version", "ascending"),
+                                                                      ("row", "ascending")])
         frames[sheet.key] = frame_from_arrow(table)
     return VersionData(version=None, **frames)
+
+
+def arrow_tables(data: VersionData) -> dict[str, pa.Table]:
+    """A loaded version's frames back as Arrow tables (what a merge preview starts from)."""
+    return {sheet.key: pa.Table.from_pandas(data.table(sheet.key), preserve_index=False) for sheet in WORKBOOK}

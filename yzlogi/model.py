@@ -7,7 +7,8 @@ These are the contracts between yzlogi's modules:
   store.Store.plan_of(version)       -> the Plan it was committed and is judged under
   status.compute_status(plan, data, as_of) -> Status (the lights)
   digest.compute_digest(plan, old, new)   -> Digest  (what an upload changes)
-Typed tables have the columns of yzlogi.schema (Sheet.stored_columns()).
+Typed tables have the columns of yzlogi.schema: an upload's, Sheet.read_columns(); a stored version's,
+Sheet.stored_columns().
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ class Version:
     sample: bool
     active: bool = False
     plan_digest: str | None = None  # the plan it was committed under (Plan.digest)
+    mode: str | None = None  # merge | replace | sample: how its upload made the record (yzlogi.merge)
 
     def to_json(self) -> dict:
         return {
@@ -149,6 +151,7 @@ class Version:
             "sample": self.sample,
             "active": self.active,
             "plan_digest": self.plan_digest,
+            "mode": self.mode,
         }
 
 

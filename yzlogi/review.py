@@ -21,7 +21,8 @@ from yzlogi.digest import Digest, compute_digest
 from yzlogi.model import ERROR, LEVEL_LABELS, WARNING, Issue, ParsedWorkbook, Version, VersionData
 from yzlogi.plan import Plan
 from yzlogi.schema import WORKBOOK
-from yzlogi.frames import preview_data
+from yzlogi.frames import arrow_tables, record_data
+from yzlogi.merge import MERGE, Merge, merge
 from yzlogi.store import Activation
 from yzlogi.template import workbook_bytes
 
@@ -43,21 +44,28 @@ class Review:
     against: Version | None  # the active version it was compared with
     duplicate_of: Version | None  # a version committed from the same bytes
     digest: Digest | None  # what committing would change; only when committable
+    merge: Merge | None = None  # what the upload does to the record: added, changed, kept (removed)
 
     @property
     def committable(self) -> bool:
         return self.parsed.ok and self.duplicate_of is None
 
 
-def review(plan: Plan, parsed: ParsedWorkbook, versions: Sequence[Version], active: VersionData | None) -> Review:
-    """Judge a parsed upload: its errors, an identical earlier version, or its change digest."""
+def review(plan: Plan, parsed: ParsedWorkbook, versions: Sequence[Version], active: VersionData | None,
+           mode: str = MERGE) -> Review:
+    """Judge a parsed upload: its errors, an identical earlier version, or what merging it into the
+    active version (or replacing it, on purpose) would change."""
     against = active.version if active is not None else None
     if not parsed.ok:
         return Review(parsed, against, None, None)
     same = [v for v in versions if v.sha256 == parsed.sha256]
     if same:
         return Review(parsed, against, same[0], None)
-    return Review(parsed, against, None, compute_digest(plan, active, preview_data(parsed)))
+    base = arrow_tables(active) if active is not None else None
+    next_id = max((v.id for v in versions), default=0) + 1
+    merged = merge(plan, base, against.id if against else None, parsed, mode, next_id,
+                   base_is_sample=bool(against and against.sample))
+    return Review(parsed, against, None, compute_digest(plan, active, record_data(merged.tables)), merged)
 
 
 # --- the validation report ------------------------------------------------------------

@@ -128,6 +128,7 @@ class Column:
     required_when: str = ""
     example: str = ""
     width: int = 14
+    stored: bool = True  # False: read from the upload but not kept in the version (删除)
 
     @property
     def sql_type(self) -> str:
@@ -179,12 +180,25 @@ class Sheet:
         return f"p_{self.key}"
 
     def stored_columns(self) -> tuple[tuple[str, str], ...]:
-        """(name, SQL type) of the typed table: the columns, extras, then the row number."""
+        """(name, SQL type) of the typed table: the columns, extras, the provenance (yzlogi.merge),
+        then the row number in the file that supplied it."""
         return (
-            tuple((c.key, c.sql_type) for c in self.columns)
+            tuple((c.key, c.sql_type) for c in self.columns if c.stored)
             + self.extra
+            + PROVENANCE
             + (("row", "INTEGER"),)
         )
+
+    def read_columns(self) -> tuple[tuple[str, str], ...]:
+        """(name, SQL type) of the table the reader hands over: the stored columns but the provenance
+        (the merge gives it), then whether the row is marked 删除 (read, not stored)."""
+        provenance = {name for name, _ in PROVENANCE}
+        return tuple(c for c in self.stored_columns() if c[0] not in provenance) + ((WITHDRAW, "BOOLEAN"),)
+
+    @property
+    def key_columns(self) -> tuple[Column, ...]:
+        """The columns of the sheet's unique key (a row is merged and withdrawn by them)."""
+        return tuple(self.column(k) for k in self.unique)
 
     def match_header(self, text: str) -> Column | None:
         """The column a header cell names, ignoring spaces, line breaks and a unit in brackets."""
@@ -219,6 +233,14 @@ SHIP_STATUS = (
 
 _NOTE = Column("备注", "note", "text", False, "说明、口径或数据来源", ("说明",), width=24)
 
+# Every upload adds to the record (yzlogi.merge); a row marked 删除 withdraws the row of the
+# record with the same key instead. Only the key columns need filling in such a row.
+WITHDRAW = "withdraw"
+PROVENANCE = (("first_version", "INTEGER"), ("from_version", "INTEGER"))
+_WITHDRAW = Column("删除", WITHDRAW, "yesno", False,
+                   "填“是”表示删除以前报送的同一行（按本表标明的唯一列找到），该行其余列可不填；正常报送请留空",
+                   ("撤回", "删除本行", "是否删除"), example="", width=8, stored=False)
+
 INDICATORS = Sheet(
     name="指标进展",
     key="indicators",
@@ -237,9 +259,10 @@ INDICATORS = Sheet(
         Column("填报单位", "department", "department", False, "可不填；填写时应为计划中的部门",
                ("填报部门", "报送单位"), example="{example_department}", width=16),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("indicator_no", "month"),
-    prefilled=("indicator_no", "indicator_name"),
+    prefilled=("indicator_no", "indicator_name", "month", "department"),
 )
 
 ROUTES = Sheet(
@@ -256,10 +279,11 @@ ROUTES = Sheet(
                ("班次", "开行数", "开行数量", "当月开行班次"), minimum=0, units=("班次", "班", "列", "次"),
                example="262", width=12),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("route", "month"),
     extra=(("is_new", "BOOLEAN"),),
-    prefilled=("route",),
+    prefilled=("route", "month"),
 )
 
 SHIPS = Sheet(
@@ -279,6 +303,7 @@ SHIPS = Sheet(
         Column("所属企业", "company", "text", False, "船东或运营企业", ("企业", "船东", "所属公司", "运营企业"),
                example="重庆某航运有限公司", width=22),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("ship_name",),
 )
@@ -303,9 +328,10 @@ TASKS = Sheet(
         Column("存在问题", "problems", "text", False, "存在的问题和困难", ("问题", "困难和问题", "存在困难"), width=30),
         Column("下步计划", "next_steps", "text", False, "下一步工作计划",
                ("下一步计划", "下步工作", "下步打算", "下一步工作"), width=30),
+        _WITHDRAW,
     ),
     unique=("task_no", "department", "month"),
-    prefilled=("task_no", "department"),
+    prefilled=("task_no", "department", "month"),
 )
 
 GOALS = Sheet(
@@ -322,8 +348,10 @@ GOALS = Sheet(
                ("实际值", "数值", "完成情况"), units=("亿元", "万元", "万吨", "吨", "家", "个", "条", "项", "%", "名"),
                example="{example_goal_value}", width=12),
         _NOTE,
+        _WITHDRAW,
     ),
     unique=("goal", "month"),
+    prefilled=("goal", "month"),
 )
 
 WAREHOUSES = Sheet(
@@ -338,6 +366,7 @@ WAREHOUSES = Sheet(
         Column("运营企业", "operator", "text", False, "运营企业", ("企业", "运营单位"), example="重庆某物流有限公司", width=22),
         Column("启用日期", "opened", "date_month", True, "启用的日期或月份", ("启用时间", "启用月份", "投用日期"),
                first=REGISTER_FIRST, last=END, example="{example_month}", width=12),
+        _WITHDRAW,
     ),
     unique=("name",),
 )
@@ -353,6 +382,7 @@ FORWARDERS = Sheet(
                first=REGISTER_FIRST, last=END, example="{example_month}", width=12),
         Column("是否全球知名", "global_famous", "yesno", False, "是或否（全球知名国际货代物流企业）",
                ("全球知名", "是否知名"), example="否", width=12),
+        _WITHDRAW,
     ),
     unique=("name",),
 )
@@ -518,57 +548,3 @@ def placeholders(plan: Plan) -> dict[str, str]:
         "example_goal": example_goal.name if example_goal else "",
         "example_goal_value": example_goal_value,
     }
-
-
-def dictionary_rows(plan: Plan) -> list[dict[str, str]]:
-    """The data dictionary of the plan's workbook: one row per sheet column, in Chinese (app and docs)."""
-    rows = []
-    for sheet in for_plan(plan):
-        for column in sheet.columns:
-            if column.required:
-                required = "必填"
-            elif column.required_when:
-                required = f"{column.required_when}时必填"
-            else:
-                required = "选填"
-            allowed = column.help
-            if column.choices:
-                allowed = "；".join(
-                    c.value + (f"（也可写 {'、'.join(c.synonyms)}）" if c.synonyms else "") for c in column.choices
-                )
-            rows.append(
-                {
-                    "工作表": sheet.name + ("" if sheet.required else "（可选）"),
-                    "列名": column.header,
-                    "也可写作": "、".join(column.aliases),
-                    "类型": kind_label(column, plan),
-                    "是否必填": required,
-                    "填写要求": allowed,
-                    "示例": column.example,
-                }
-            )
-    return rows
-
-
-def dictionary_markdown(plan: Plan) -> str:
-    """docs/workbook.md: the data dictionary of the plan's workbook as Markdown (a test keeps the file in step)."""
-    lines = [
-        "# 进度填报工作簿 数据字典",
-        "",
-        f"本文件由 `python -m yzlogi dictionary` 根据 `yzlogi/schema.py` 和计划数据文件（{plan.short_title}，"
-        f"{plan.period}）生成，请勿手工修改。",
-        "",
-    ]
-    rows = dictionary_rows(plan)
-    for sheet in for_plan(plan):
-        lines += [f"## {sheet.name}（{'必需' if sheet.required else '可选'}）", "", sheet.help, ""]
-        if sheet.unique:
-            names = "、".join(f"「{sheet.column(k).header}」" for k in sheet.unique)
-            lines += [f"同一{names}只能有一行。", ""]
-        lines += ["| 列名 | 也可写作 | 类型 | 是否必填 | 填写要求 | 示例 |", "| --- | --- | --- | --- | --- | --- |"]
-        for row in rows:
-            if row["工作表"].startswith(sheet.name):
-                cells = [row["列名"], row["也可写作"], row["类型"], row["是否必填"], row["填写要求"], row["示例"]]
-                lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
-        lines.append("")
-    return "\n".join(lines)

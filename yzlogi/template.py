@@ -12,7 +12,7 @@ cell), and a CSV saved from it says 5.2%. A plain 5.2 in such a cell shows as
 5.2 % in Excel and WPS (their automatic percent entry) but 520 % in LibreOffice:
 the guide asks for the % sign, and the reader questions what still looks wrong
 (yzlogi.ambiguous). A 填报说明 sheet comes first, its table taken from
-schema.dictionary_rows(). The sample workbook (yzlogi.sample) is written with the
+dictionary.dictionary_rows(). The sample workbook (yzlogi.sample) is written with the
 same layout (its filled values keep plain-number formats), so both read like what
 officials send back.
 
@@ -38,7 +38,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from yzlogi.plan import Plan
-from yzlogi.schema import Column, Sheet, dictionary_rows, for_plan, value_periods
+from yzlogi.dictionary import dictionary_rows
+from yzlogi.schema import Column, Sheet, for_plan, value_periods
 
 GUIDE_SHEET = "填报说明"
 LISTS_SHEET = "下拉选项"
@@ -199,7 +200,10 @@ def guide_lines(plan: Plan) -> list[str]:
         "本期不填报的预填行请整行删除，只有编号和单位的行会被当作缺少必填项。",
         f"6. 下拉框中的{'、'.join(lists)}为计划中的写法；{new_lines}",
         f"二、报送：各单位填好后报送{coordinator(plan)}汇总，在进度看板上传；上传时如有错误，"
-        "系统会逐条指出工作表、行号、列名和单元格内容，改正后重新上传即可，已有数据不会丢失。",
+        "系统会逐条指出工作表、行号、列名和单元格内容，改正后重新上传即可，已有数据不会丢失。"
+        "上传的行合并到已有数据：唯一列（见数据字典，如指标编号+统计期）相同的行更新为新填的内容，"
+        "表中没有的行原样保留，所以只需填本月的行；要删除以前报送的某一行，另起一行填好其唯一列，"
+        "并在“删除”列填“是”。",
         "三、各列填写要求（数据字典）",
     ]
 
@@ -235,8 +239,8 @@ def add_lists_sheet(workbook: Workbook, plan: Plan, title_prefix: str = "") -> d
 def _number_format(plan: Plan, column: Column, row: Mapping[str, object], value: object,
                    percent_format: bool = False) -> str:
     """How a data cell is formatted: months and text as text, counts as integers; with
-    `percent_format` (the template), an empty percent cell as a percent."""
-    if percent_format and value is None and _is_percent_cell(plan, column, row):
+    `percent_format` (the templates), a percent cell as a percent."""
+    if percent_format and _is_percent_cell(plan, column, row) and not isinstance(value, str):
         return PERCENT_FORMAT
     if column.kind == "date_month" and isinstance(value, (date, datetime)):
         return DATE_FORMAT
@@ -364,6 +368,9 @@ def add_data_sheet(
         number = FIRST_DATA_ROW + offset
         for index, column in enumerate(sheet.columns, start=1):
             value = row.get(column.key)
+            if (percent_format and isinstance(value, (int, float)) and not isinstance(value, bool)
+                    and _is_percent_cell(plan, column, row)):
+                value = value / 100  # a percent cell stores the fraction: 60% is 0.6, shown as 60.0%
             cell = ws.cell(row=number, column=index, value=None if value == "" else value)
             cell.font = CELL_FONT
             cell.border = BORDER
@@ -411,15 +418,15 @@ def add_text_sheet(workbook: Workbook, name: str, title: str, lines: Sequence[st
     return ws
 
 
-def add_guide_sheet(workbook: Workbook, plan: Plan) -> Worksheet:
+def add_guide_sheet(workbook: Workbook, plan: Plan, intro: Sequence[str] = ()) -> Worksheet:
     """填报说明, first: short instructions, then the data dictionary as a table."""
     table = dictionary_rows(plan)
     keys = list(table[0])
     widths = {"工作表": 16, "列名": 12, "也可写作": 24, "类型": 16, "是否必填": 14, "填写要求": 50, "示例": 16}
-    lines = guide_lines(plan)
+    lines = [*intro, *guide_lines(plan)]
     ws = add_text_sheet(workbook, GUIDE_SHEET, f"{workbook_title(plan)} 填报说明", lines,
                         [widths.get(k, 14) for k in keys], index=0)
-    header_row = guide_table_row(plan)
+    header_row = len(lines) + 2
     for index, key in enumerate(keys, start=1):
         cell = ws.cell(row=header_row, column=index, value=key)
         cell.fill, cell.font, cell.alignment, cell.border = OPTIONAL_FILL, OPTIONAL_FONT, HEADER_ALIGNMENT, BORDER
@@ -468,10 +475,11 @@ def build_workbook(plan: Plan, rows: Rows, title_prefix: str = "", note_prefix: 
     return workbook
 
 
-def build_template(plan: Plan) -> Workbook:
-    """The fill-in template: 填报说明, the plan's data sheets (prefilled), the hidden lists."""
-    workbook = build_workbook(plan, prefilled_rows(plan), percent_format=True)
-    add_guide_sheet(workbook, plan)
+def build_template(plan: Plan, rows: Rows | None = None, intro: Sequence[str] = ()) -> Workbook:
+    """The fill-in template: 填报说明 (with `intro` first), the plan's data sheets holding `rows`
+    (default: the blank template's prefilled keys), the hidden lists."""
+    workbook = build_workbook(plan, prefilled_rows(plan) if rows is None else rows, percent_format=True)
+    add_guide_sheet(workbook, plan, intro)
     workbook.active = 0
     return workbook
 

@@ -30,7 +30,7 @@ from yzlogi.headers import Header, find_header, head, match_csv
 from yzlogi.issues import Issues, sheet_order
 from yzlogi.model import ERROR, WARNING, InputFile, ParsedWorkbook, SheetSource
 from yzlogi.plan import Plan
-from yzlogi.schema import MAX_TITLE_ROWS, NOTE_PREFIXES, ROUTES, Column, Sheet, for_plan, sheet_by_name
+from yzlogi.schema import MAX_TITLE_ROWS, NOTE_PREFIXES, ROUTES, WITHDRAW, Column, Sheet, for_plan, sheet_by_name
 from yzlogi.text import fold
 
 # Kinds whose cells may be numbers formatted as percent (0.105 shown as 10.5%).
@@ -55,12 +55,16 @@ _FALSE = cells.FALSE
 _SEP_SCALAR = scalar(_SEP, pa.string())
 
 
-def read_workbook(files: Sequence[InputFile], plan: Plan) -> ParsedWorkbook:
-    """Read, normalise and validate an upload (one workbook or one CSV per sheet)."""
+def read_workbook(files: Sequence[InputFile], plan: Plan, replace: bool = False) -> ParsedWorkbook:
+    """Read, normalise and validate an upload (one workbook or one CSV per sheet).
+
+    An upload is a return merged into the record (yzlogi.merge): any sheets, any rows. With
+    `replace` it is to replace the whole record, chosen on purpose: then every required sheet
+    must be there, and a required sheet without rows is pointed out."""
     parsed = ParsedWorkbook(files=tuple(files))
     issues = Issues()
     try:
-        _read(parsed, issues, plan)
+        _read(parsed, issues, plan, replace)
     except Exception:  # a bug of ours must still not take the page down; its words go to the log
         log.exception("reading an upload failed")
         issues.add(ERROR, "read_failed", "读取上传内容时出错，请联系管理员查看服务器日志")
@@ -68,7 +72,7 @@ def read_workbook(files: Sequence[InputFile], plan: Plan) -> ParsedWorkbook:
     return parsed
 
 
-def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
+def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan, replace: bool) -> None:
     files = parsed.files
     if not files:
         issues.add(ERROR, "empty_upload", "没有上传任何文件")
@@ -123,9 +127,9 @@ def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
     checks: dict[str, _SheetCheck] = {}
     for sheet in sheets:
         if sheet.key not in found:
-            if sheet.required and sheet.key not in refused and not file_refused:
+            if replace and sheet.required and sheet.key not in refused and not file_refused:
                 hint = "（上传 CSV 时，每个工作表一个文件）" if any_csv else ""
-                issues.add(ERROR, "missing_sheet", f"缺少必需的工作表「{sheet.name}」{hint}",
+                issues.add(ERROR, "missing_sheet", f"全部替换时须包含每个必需的工作表：缺少「{sheet.name}」{hint}",
                            sheet=sheet.name, order=sheet_order(sheet))
             continue
         raw, header = found[sheet.key]
@@ -145,25 +149,27 @@ def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan) -> None:
             header_row=check.header_row, rows=check.table.num_rows,
         )
     _check_registers(checks, plan, issues)
-    _check_empty(checks, issues, sheets)
+    _check_empty(checks, issues, sheets, replace, file_refused or bool(refused))
 
 
-def _check_empty(checks: dict[str, _SheetCheck], issues: Issues, sheets: tuple[Sheet, ...]) -> None:
-    """An upload is a whole version: say so when a required sheet brings no rows,
-    and refuse an upload that brings none at all (an untouched template)."""
+def _check_empty(checks: dict[str, _SheetCheck], issues: Issues, sheets: tuple[Sheet, ...], replace: bool,
+                 refused: bool) -> None:
+    """Refuse an upload that brings no row at all (an untouched template); for a replace, say
+    which required sheet brings none, as the replaced record will then have none."""
     data_rows = {key: len(check.rows) for key, check in checks.items() if hasattr(check, "rows")}
-    required = [s for s in sheets if s.required and s.key in data_rows]
-    if not required or len(required) < len(data_rows.keys() & {s.key for s in sheets if s.required}):
-        return
+    if not data_rows or refused or len(data_rows) < len(checks):
+        return  # a sheet or file refused already says what is wrong
     if sum(data_rows.values()) == 0:
         issues.add(ERROR, "no_data", "上传的工作簿中没有任何填报数据（各工作表只有表头或模板预填的内容），未导入")
         return
-    for sheet in required:
-        if data_rows[sheet.key] == 0:
+    if not replace:
+        return
+    for sheet in sheets:
+        if sheet.required and data_rows.get(sheet.key) == 0:
             issues.add(
                 WARNING, "empty_sheet",
-                f"工作表「{sheet.name}」没有数据行：每次上传都是完整的一版，导入后这一版将没有{sheet.name}数据"
-                "（请在同一工作簿中保留以前各月的数据）",
+                f"工作表「{sheet.name}」没有数据行：全部替换后，当前数据中的{sheet.name}将全部删除"
+                "（只报送本月时请选择“合并”）",
                 sheet=sheet.name, order=sheet_order(sheet),
             )
 
@@ -247,8 +253,9 @@ class _SheetCheck:
         if missing:
             return
         self._rows(header)
+        self._withdrawals()
         for column in sheet.columns:
-            if column.key in self.text:  # optional columns the sheet lacks stay null
+            if column.key in self.text and column.key != WITHDRAW:  # optional columns the sheet lacks stay null
                 self._read_column(column)
         self._sheet_rules()
         ambiguous.question(self)  # percent or fraction, mixed scales, implausible values
@@ -308,7 +315,9 @@ class _SheetCheck:
         start = header.index + 1
         rows = [int(i) + start + 1 for i in pc.indices_nonzero(unfilled).to_pylist()[:UNFILLED_ROWS_LISTED]]
         listed = "、".join(str(r) for r in rows) + ("等" if count > len(rows) else "")
-        filled = "、".join(f"「{sheet.column(k).header}」" for k in sheet.prefilled if k in header.columns)
+        # The prefilled columns these rows do hold (a blank template gives no month; a unit's return form does).
+        filled = "、".join(f"「{sheet.column(k).header}」" for k in sheet.prefilled if k in header.columns
+                          and _any(pc.and_(unfilled, pc.is_valid(cleaned[header.columns[k]]))))
         self.issues.add(
             WARNING, "unfilled_rows",
             f"{sheet.name}：第{listed}行共{count}行只有模板预填的{filled}，视为未填报，已跳过",
@@ -336,7 +345,8 @@ class _SheetCheck:
                 self.values["is_new"] = read.is_new
                 self._new_routes()
         if column.required and text.null_count:
-            self._cell_issues(column, pc.is_null(text), "missing_value", MISSING)
+            # A row marked 删除 needs only its key.
+            self._cell_issues(column, pc.and_(pc.is_null(text), pc.invert(self.withdraw)), "missing_value", MISSING)
         if column.kind == "indicator_no":
             self._ignore_computed_indicators()
 
@@ -497,13 +507,32 @@ class _SheetCheck:
             return cells.format_number(value)
         return str(value)
 
+    def _withdrawals(self) -> None:
+        """Rows marked 删除 withdraw the record's row of the same key: only their key columns are
+        read (yzlogi.merge removes the row); their other cells are set aside unread."""
+        self.withdraw = pc.is_valid(pa.nulls(len(self.rows)))
+        column = next((c for c in self.sheet.columns if c.key == WITHDRAW), None)
+        if column is None or WITHDRAW not in self.text:
+            return
+        read = read_column(self.text[WITHDRAW], column_reader(column, self.plan))
+        if read.codes is not None:
+            self._cell_issues(column, pc.is_valid(read.codes), read.codes, read.reasons)
+        self.withdraw = pc.fill_null(read.values, _FALSE)
+        if not _any(self.withdraw):
+            return
+        for key in list(self.text):
+            if key != WITHDRAW and key not in self.sheet.unique:
+                self.text[key] = pc.if_else(self.withdraw, _NULL_TEXT, self.text[key])
+
     def _build_table(self) -> None:
         keep = pc.invert(pc.or_(self.bad, self.dropped))
         arrays, names = [], []
-        for key, sql_type in self.sheet.stored_columns():
+        for key, sql_type in self.sheet.read_columns():
             typ = ARROW_TYPES[sql_type]
             if key == "row":
                 array = self.rows
+            elif key == WITHDRAW:  # read, not stored: the merge withdraws these keys
+                array = self.withdraw
             elif key in self.values:
                 array = self.values[key]
             else:  # an optional column the sheet does not have
@@ -523,7 +552,7 @@ def _per_distinct(keys: pa.Array, rule: Callable[[str], str | None]) -> pa.Array
 
 
 def _empty_table(sheet: Sheet) -> pa.Table:
-    columns = sheet.stored_columns()
+    columns = sheet.read_columns()
     return pa.Table.from_arrays([pa.nulls(0, ARROW_TYPES[t]) for _, t in columns], names=[k for k, _ in columns])
 
 

@@ -14,10 +14,11 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from builders import write_csv, write_xlsx
+from page_helpers import download, frame_with
 from ui import access as ui_access
 from ui import upload as ui_upload
 from ui.render import escape_md
-from upload_cases import BROKEN_REPORT, JUNE_DIGEST, broken, june, may, write_with_text_cells
+from upload_cases import BROKEN_REPORT, JUNE_DIGEST, JUNE_MERGE, broken, june, may, write_with_text_cells
 from yzlogi.access import HOW_TO_ENABLE, hash_passcode
 from yzlogi.config import SAMPLE_WORKBOOK
 from yzlogi.errors import YzlogiError
@@ -129,13 +130,13 @@ def test_template_and_history_are_open_but_upload_is_off_without_a_passcode_hash
     assert not at.file_uploader and not at.text_input  # no passcode form, no uploader
     buffer = io.BytesIO()
     write_template(buffer, PLAN)
-    template = at.get("download_button")[0]
-    assert template.proto.label == "下载填报模板（进度填报模板.xlsx）"
+    template = download(at, "下载空白填报模板")
+    assert template.proto.label == "下载空白填报模板（进度填报模板.xlsx）"
     assert offered(template, buffer.getvalue(), XLSX, "进度填报模板.xlsx")
-    original = at.get("download_button")[1]
+    original = download(at, "下载原始文件")
     assert original.proto.label == "下载原始文件：示例进度\\.xlsx"  # file names are made inert
     assert offered(original, SAMPLE_WORKBOOK.read_bytes(), "application/octet-stream", "示例进度.xlsx")
-    history = at.dataframe[0].value
+    history = frame_with(at, "版本", "导入人")
     assert list(history["版本"]) == [1] and list(history["当前"]) == ["✔ 当前"]
     assert "版本 1 是当前版本。" in texts(at.caption)
     assert [b.key for b in at.button] == ["data_view"]  # no rollback without the passcode
@@ -249,20 +250,20 @@ def test_a_good_workbook_shows_no_issues_and_its_digest_then_commits_as_the_acti
     at = upload(unlock(page()), xlsx_bytes(tmp_path, "2026年5月进度.xlsx", may()))
     assert [(m.label, m.value) for m in at.metric] == [("错误", "0"), ("提醒", "0")]
     assert "没有发现错误或提醒。" in texts(at.success)
-    assert at.get("download_button")[1].proto.label == "下载校验报告（xlsx）"
-    assert [h.value for h in at.subheader][:2] == ["校验报告", "变化摘要"]
+    assert download(at, "下载校验报告").proto.label == "下载校验报告（xlsx）"
+    assert [h.value for h in at.subheader if h.value in ("校验报告", "变化摘要")] == ["校验报告", "变化摘要"]
     assert "导入后与当前版本 v1 相比的变化（按 2026年6月 计算灯号）。确认无误后再导入。" in texts(at.caption)
     assert committed(store) == [(1, "系统", store.version(1).note, True)]  # nothing stored before confirming
 
     confirm(at, by="张三", note="5月数据")
     assert committed(store) == [(1, "系统", store.version(1).note, False), (2, "张三", "5月数据", True)]
     assert store.version(2).files == ("2026年5月进度.xlsx",)
-    assert "已导入为版本 2，并已设为当前版本。各页面均显示新数据。" in texts(at.success)
+    assert "已替换示例数据，导入为版本 2，并已设为当前版本。各页面均显示新数据。" in texts(at.success)
     assert not at.file_uploader[0].value  # a fresh uploader for the next upload
     # The commit ran before this run drew anything: its own sidebar and history already show v2.
     assert [o for o in at.selectbox(key="v").options if o.startswith("v2 · ")] == [
         f"v2 · {store.version(2).committed_at:%Y-%m-%d %H:%M} · 张三（当前）"]
-    assert list(at.dataframe[0].value["版本"]) == [2, 1]
+    assert list(frame_with(at, "版本", "导入人")["版本"]) == [2, 1]
     at.switch_page("pages/overview.py")
     at.run()
     assert at.caption[0].value.startswith("数据版本：v2 · ") and at.caption[0].value.endswith("张三（当前）")
@@ -280,21 +281,23 @@ def test_the_digest_of_a_known_pair_of_versions_is_shown_line_for_line(page, sto
     store.commit(read_workbook([InputFile(may_file.name, may_file.read_bytes())], PLAN), by="张三")
     at = upload(unlock(page()), xlsx_bytes(tmp_path, "6月.xlsx", june()))
     assert "导入后与当前版本 v2 相比的变化（按 2026年6月 计算灯号）。确认无误后再导入。" in texts(at.caption)
-    digest = next(m.value for m in at.markdown if m.value.startswith("- 指标进展"))
+    merged = next(m.value for m in at.markdown if m.value.startswith("- 指标进展"))
+    assert merged.split("\n") == [f"- {escape_md(line)}" for line in JUNE_MERGE]
+    digest = next(m.value for m in at.markdown if m.value.startswith("- 指标数值变化"))
     shown = [line.removeprefix("    - ").removeprefix("- ") for line in digest.split("\n")]
-    assert shown == [escape_md(line.strip()) for line in JUNE_DIGEST]
-    assert digest.split("\n")[3:5] == ["- 指标数值变化（1项）：",
-                                       "    - 指标2 行业规上企业营收增速 2026年6月：5\\.6\\% → 4\\%"]
+    assert shown == [escape_md(line.strip()) for line in JUNE_DIGEST[3:]]  # the sheet lines are the merge's
+    assert digest.split("\n")[:2] == ["- 指标数值变化（1项）：",
+                                      "    - 指标2 行业规上企业营收增速 2026年6月：5\\.6\\% → 4\\%"]
 
 
 def test_a_workbook_with_errors_shows_the_report_and_commits_nothing(page, store, tmp_path):
     at = upload(unlock(page()), xlsx_bytes(tmp_path, "错误的进度.xlsx", broken()))
     assert [(m.label, m.value) for m in at.metric] == [("错误", "2"), ("提醒", "0")]
-    report = at.dataframe[0].value
+    report = frame_with(at, "级别", "说明")
     assert list(report.columns) == ["级别", "工作表", "行号", "列", "单元格内容", "说明"]
     assert report.astype(object).to_dict("records") == BROKEN_REPORT
     assert texts(at.error) == ["工作簿有 2 处错误，未导入，当前数据未改变。 请按校验报告修改后重新上传。"]
-    assert at.get("download_button")[1].proto.label == "下载校验报告（xlsx）"
+    assert download(at, "下载校验报告").proto.label == "下载校验报告（xlsx）"
     assert "变化摘要" not in [h.value for h in at.subheader]
     with pytest.raises(KeyError):
         at.button(key="data_commit")
@@ -311,14 +314,14 @@ def test_files_that_are_not_a_workbook_are_refused_with_the_readers_messages(pag
     at = upload(unlock(page()), (name, data))
     expected = read_workbook([InputFile(name, data)], PLAN)
     assert texts(at.error) == [f"工作簿有 {expected.error_count} 处错误，未导入，当前数据未改变。 请按校验报告修改后重新上传。"]
-    assert list(at.dataframe[0].value["说明"]) == [issue.message for issue in expected.issues]
+    assert list(frame_with(at, "级别", "说明")["说明"]) == [issue.message for issue in expected.issues]
     assert len(store.versions()) == 1
 
 
 def test_formula_like_text_is_shown_as_plain_text(page, tmp_path):
     path = write_with_text_cells(tmp_path / "公式.xlsx", may(), {("通道班次", 2, 3): '=HYPERLINK("http://x","点我")'})
     at = upload(unlock(page()), (path.name, path.read_bytes()))
-    assert list(at.dataframe[0].value["单元格内容"]) == ['=HYPERLINK("http://x","点我")']
+    assert list(frame_with(at, "单元格内容")["单元格内容"]) == ['=HYPERLINK("http://x","点我")']
 
 
 def test_identical_bytes_are_recognised_as_an_existing_version(page, store):
@@ -338,12 +341,12 @@ def test_several_csv_files_with_chinese_names_upload_together(page, store, tmp_p
     assert committed(store)[-1] == (2, "王五", "", True)
     assert store.version(2).files == ("指标进展.csv", "通道班次.csv", "船舶更新.csv", "任务进展.csv")
     assert store.version(2).rows == {"indicators": 5, "routes": 4, "ships": 2, "tasks": 3}
-    assert any(t.startswith("已导入为版本 2") for t in texts(at.success))
+    assert any("导入为版本 2，" in t for t in texts(at.success))
 
 
 def test_an_unexpected_failure_while_reading_shows_a_message_not_a_traceback(page, store, tmp_path, monkeypatch,
                                                                             caplog):
-    def broken_reader(files, plan):
+    def broken_reader(files, plan, replace=False):
         raise RuntimeError("reader bug")
 
     monkeypatch.setattr(ui_upload, "read_workbook", broken_reader)
@@ -356,7 +359,7 @@ def test_an_unexpected_failure_while_reading_shows_a_message_not_a_traceback(pag
 
 
 def test_an_expected_failure_while_reading_shows_its_chinese_message(page, tmp_path, monkeypatch):
-    def refusing_reader(files, plan):
+    def refusing_reader(files, plan, replace=False):
         raise YzlogiError("数据文件夹暂时无法使用。")
 
     monkeypatch.setattr(ui_upload, "read_workbook", refusing_reader)
@@ -450,7 +453,7 @@ def test_names_typed_by_users_are_shown_inert(page, store, tmp_path):
     at = unlock(page())
     at.selectbox(key="data_pick").set_value(2)
     at.run()
-    assert at.get("download_button")[1].proto.label == "下载原始文件：\\[点我\\]\\(http\\:evil\\.invalid\\)\\.xlsx"
+    assert download(at, "下载原始文件").proto.label == "下载原始文件：\\[点我\\]\\(http\\:evil\\.invalid\\)\\.xlsx"
     at.button(key="data_rollback").click()
     at.run()
     warning = texts(at.warning)[-1]

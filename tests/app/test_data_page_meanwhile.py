@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from ambiguous_cases import WARNINGS, ambiguous_sheets
 from builders import write_xlsx
+from page_helpers import download, frame_with
 from ui.render import escape_md
 from ui.upload import CHANGED_MEANWHILE, REVIEW_KEY
 from upload_cases import june, may
@@ -90,12 +91,12 @@ def test_the_questions_are_on_screen_and_in_the_downloadable_report(page, store,
     data = write_xlsx(tmp_path / "6月进度.xlsx", ambiguous_sheets()).read_bytes()
     at = upload(page(), "6月进度.xlsx", data)
     assert [(m.label, m.value) for m in at.metric] == [("错误", "0"), ("提醒", str(len(WARNINGS)))]
-    report = at.dataframe[0].value.astype(object)
+    report = frame_with(at, "级别", "说明").astype(object)
     assert [(r["级别"], r["工作表"], r["行号"], r["列"], r["说明"]) for r in report.to_dict("records")] == [
         ("提醒", sheet, row, column, message) for sheet, row, column, _code, message in WARNINGS]
     # The download serves the report the review made, and it lists exactly these warnings.
     _identity, _review, served = at.session_state[REVIEW_KEY]
-    button = at.get("download_button")[1]
+    button = download(at, "下载校验报告")
     assert button.proto.label == "下载校验报告（xlsx）"
     assert button.proto.url.rsplit("/", 1)[-1].split(".")[0] == _calculate_file_id(served, XLSX, "校验报告.xlsx")
     book = load_workbook(io.BytesIO(served))
@@ -112,7 +113,8 @@ def test_a_commit_after_another_writer_got_in_is_refused_and_shows_the_new_diges
     assert "导入后与当前版本 v1 相比的变化（按 2026年6月 计算灯号）。确认无误后再导入。" in texts(at.caption)
     # Between the review and the confirmation, the command line imports June.
     other = write_xlsx(tmp_path / "6月进度.xlsx", june())
-    assert cli(data_dir, "import", str(other), "--by", "李四").stdout.splitlines()[-1] == "已导入为版本 2，并已设为当前版本。"
+    assert cli(data_dir, "import", str(other), "--by", "李四").stdout.splitlines()[-1] == \
+        "已替换示例数据，导入为版本 2，并已设为当前版本。"
     at.text_input(key="data_by").input("张三")
     at.button(key="data_commit").click().run()
     assert not at.exception
@@ -122,16 +124,21 @@ def test_a_commit_after_another_writer_got_in_is_refused_and_shows_the_new_diges
     # The digest shown is now against version 2.
     assert "导入后与当前版本 v2 相比的变化（按 2026年6月 计算灯号）。确认无误后再导入。" in texts(at.caption)
     parsed = read_workbook([InputFile("5月进度.xlsx", write_xlsx(tmp_path / "again.xlsx", may()).read_bytes())], PLAN)
-    expected = review(PLAN, parsed, store.versions(), store.load(2)).digest.lines()
-    digest = next(m.value for m in at.markdown if m.value.startswith("- 指标进展"))
-    assert [line.removeprefix("    - ").removeprefix("- ") for line in digest.split("\n")] == [
-        escape_md(line.strip()) for line in expected]
+    expected = review(PLAN, parsed, store.versions(), store.load(2))
+    # May sent again onto June: the lines of that merge (May's values change June's rows back).
+    assert expected.merge.lines()[:4] == [
+        "指标进展：新增 0 行，修改 1 行，重复报送未变 4 行，保留 0 行",
+        "通道班次：新增 0 行，修改 0 行，重复报送未变 4 行，保留 0 行",
+        "船舶更新：新增 0 行，修改 1 行，重复报送未变 1 行，保留 0 行",
+        "任务进展：新增 0 行，修改 1 行，重复报送未变 2 行，保留 0 行"]
+    merged = next(m.value for m in at.markdown if m.value.startswith("- 指标进展"))
+    assert merged.split("\n") == [f"- {escape_md(line)}" for line in expected.merge.lines()]
     # Confirmed again against what is now shown, it is committed.
     at.text_input(key="data_by").input("张三")
     at.button(key="data_commit").click().run()
     assert [(v.id, v.by, v.active) for v in store.versions()] == [(1, "系统", False), (2, "李四", False),
                                                                   (3, "张三", True)]
-    assert "已导入为版本 3，并已设为当前版本。各页面均显示新数据。" in texts(at.success)
+    assert "已合并到已有数据，导入为版本 3，并已设为当前版本。各页面均显示新数据。" in texts(at.success)
 
 
 def test_a_rollback_after_another_writer_got_in_is_refused(page, store, data_dir, tmp_path):
@@ -154,4 +161,4 @@ def test_a_rollback_after_another_writer_got_in_is_refused(page, store, data_dir
     assert store.active_version().id == 3
     assert [(a.version_id, a.action, a.by) for a in store.history()] == [(1, "sample", "系统"), (2, "commit", "张三"),
                                                                          (3, "commit", "李四")]
-    assert list(at.dataframe[0].value["版本"]) == [3, 2, 1]
+    assert list(frame_with(at, "版本", "导入人")["版本"]) == [3, 2, 1]

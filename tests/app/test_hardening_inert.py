@@ -18,6 +18,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from builders import good_sheets, write_xlsx
+from page_helpers import frame_with
 from ui import meeting as ui_meeting
 from ui.render import escape_md
 from yzlogi.meeting import VIEWS
@@ -152,7 +153,7 @@ def test_a_department_named_in_the_url_is_shown_escaped(app, hostile):
 def test_the_history_shows_uploader_file_and_note_escaped_or_as_plain_cells(app, hostile):
     at = app("pages/data.py")
     texts, _ = assert_inert(at)
-    history = at.dataframe[0].value  # a dataframe: plain text, shown as typed
+    history = frame_with(at, "版本", "导入人")  # a dataframe: plain text, shown as typed
     row = history[history["版本"] == 2].iloc[0]
     assert (row["导入人"], row["备注"]) == (f"{DIRECTIVE}{MD_LINK}", f"备注 {SCRIPT}")
     assert f"下载原始文件：{escape_md(MD_LINK + '.xlsx')}" in texts

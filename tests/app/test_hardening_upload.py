@@ -11,7 +11,8 @@ import math
 import pytest
 
 from builders import good_sheets, write_xlsx
-from hostile import ERROR_KINDS, REFUSED, REFUSED_FILES, error_kind_files, fingerprint
+from hostile import ERROR_KINDS, REFUSED, REPLACE_ERROR_KINDS, REFUSED_FILES, error_kind_files, fingerprint
+from page_helpers import frame_with
 from yzlogi.access import hash_passcode
 
 PASSCODE = "渝中物流-2026"
@@ -41,7 +42,7 @@ def refusal(at) -> tuple[list[str], list[tuple]]:
     """What the page says: its error boxes, and the report's rows (sheet, row, column, message)."""
     assert not at.exception
     assert "data_commit" not in [b.key for b in at.button]
-    report = at.dataframe[0].value.astype(object)
+    report = frame_with(at, "级别", "说明").astype(object)
     rows = [(r["工作表"] or None, None if r["行号"] is None or (isinstance(r["行号"], float) and math.isnan(r["行号"]))
              else int(r["行号"]), r["列"] or None, r["说明"]) for r in report.to_dict("records")]
     assert set(report["级别"]) == {"错误"}
@@ -78,4 +79,15 @@ def test_every_error_kind_is_reported_where_it_is_and_nothing_is_committed(unloc
         seen[code] = (errors, rows)
         expected[code] = ([page_refusal(1)], [(sheet, row, column, message)])
     assert seen == expected
+    assert fingerprint(tmp_path / "var") == before
+
+
+def test_a_replace_missing_a_required_sheet_is_refused_on_the_page(unlocked, tmp_path):
+    at = unlocked()
+    at.radio(key="data_mode").set_value("replace").run()
+    before = fingerprint(tmp_path / "var")
+    for code, (_input, (sheet, row, column, message)) in REPLACE_ERROR_KINDS.items():
+        folder = tmp_path / code
+        folder.mkdir()
+        assert refusal(upload(at, error_kind_files(code, folder))) == ([page_refusal(1)], [(sheet, row, column, message)])
     assert fingerprint(tmp_path / "var") == before

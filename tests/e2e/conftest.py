@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import (CHROMIUM, CHROMIUM_ARGS, IDLE_JS, PENDING_JS, ROOT, STREAM_PATH, VIEWPORT, AppServer, plan,
-                     run_finished)
+from harness import (CHROMIUM, CHROMIUM_ARGS, IDLE_JS, PENDING_JS, ROOT, STREAM_PATH, VIEWPORT, AppServer, run_finished)
 
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 # The glide data grid draws on a canvas and keeps an accessible copy of the
@@ -294,6 +293,47 @@ def screenshot(page, name: str, artifacts: Path) -> Path:
     finally:
         page.set_viewport_size(VIEWPORT)
     return path
+
+
+# The screens the dashboard is used on: the meeting room's wall, an official's laptop, a phone.
+SCREENS = {"wall": (1920, 1080), "laptop": (1366, 768), "phone": (390, 844)}
+
+
+def screenshots(page, name: str, artifacts: Path) -> list[Path]:
+    """The page at each of SCREENS, whole (stretched to the main area's height), as name-<screen>.png.
+
+    Each screen opens the page afresh (its URL), as a visitor on that screen would: Streamlit
+    lays out for the width it starts at (a phone starts with the sidebar closed). Widget
+    values not in the URL are their defaults again."""
+    paths = []
+    try:
+        for screen, (width, height) in SCREENS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.reload()
+            wait_idle(page)
+            full = page.evaluate("""() => {
+              const main = document.querySelector('[data-testid="stMain"]');
+              return Math.ceil(Math.max(main.scrollHeight, window.innerHeight));
+            }""")
+            page.set_viewport_size({"width": width, "height": min(full, 16_000)})
+            wait_idle(page)
+            path = artifacts / f"{name}-{screen}.png"
+            page.screenshot(path=str(path))
+            paths.append(path)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    return paths
+
+
+def overflowing(page) -> list[str]:
+    """Elements of the main area wider than the window (what makes a phone scroll sideways), by test id."""
+    return page.evaluate("""() => {
+      const width = document.documentElement.clientWidth;
+      return [...document.querySelectorAll('[data-testid="stMain"] [data-testid]')]
+        .filter((el) => el.getBoundingClientRect().right > width + 1
+                        && !el.closest('[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stCode"]'))
+        .map((el) => el.getAttribute('data-testid'));
+    }""")
 
 
 def theme_fonts() -> list[str]:

@@ -112,7 +112,10 @@ def test_unpacked_and_installed_with_no_network_it_runs_and_an_update_keeps_the_
     first = facts["service_first"]
     assert (first["title"], first["exceptions"], first["hosts"]) == ("总览", 0, ["127.0.0.1:8601"])
     assert "示例数据" in first["text"]
-    assert facts["import"] == {"code": 0, "out": "已导入为版本 2，并已设为当前版本。\n", "err": ""}
+    assert (facts["import"]["code"], facts["import"]["err"]) == (0, "")
+    out = facts["import"]["out"].splitlines()
+    assert (out[0], out[-1]) == ("  当前为示例数据：本次上传不与示例数据合并，导入后的版本只含本次上传的数据",
+                                 "已替换示例数据，导入为版本 2，并已设为当前版本。")
     versions = json.loads(facts["versions"]["out"])
     assert [(v["id"], v["by"], v["active"]) for v in versions] == [(1, "系统", False), (2, "张三", True)]
     label = f"数据版本：v2 · {versions[1]['committed_at'][:16].replace('T', ' ')} · 张三（当前）"

@@ -25,7 +25,7 @@ def _cells(workbook) -> dict[str, list[tuple]]:
 
 def test_the_template_downloads_with_its_chinese_name(server, page, tmp_path):
     open_page(page, server.page_url("data"))
-    download = _download(page, "下载填报模板（进度填报模板.xlsx）")
+    download = _download(page, "下载空白填报模板（进度填报模板.xlsx）")
     assert download.suggested_filename == "进度填报模板.xlsx"
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)

@@ -300,7 +300,7 @@ def test_clients_behind_the_proxy_are_throttled_apart_and_a_forged_header_counts
     assert f"读取和校验完成：{name}，没有错误" in main(page).inner_text()
     page.get_by_label("导入人（必填，记入版本历史）").fill("张三")
     rerun(page, lambda: page.get_by_role("button", name="确认导入为新的当前版本").click(), timeout=180_000)
-    assert "已导入为版本 2，并已设为当前版本。" in main(page).inner_text()
+    assert "已替换示例数据，导入为版本 2，并已设为当前版本。" in main(page).inner_text()
     go(page, "总览")
     assert "示例数据" not in main(page).inner_text()
     go(page, "数据管理")

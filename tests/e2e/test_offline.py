@@ -15,7 +15,7 @@ def test_the_browser_fetches_only_from_the_app_across_every_page(server, page, c
     page.locator('[data-testid="stVegaLiteChart"]').first.hover()
     open_page(page, server.page_url("data"))
     with page.expect_download():
-        page.get_by_role("button", name="下载填报模板（进度填报模板.xlsx）").click()
+        page.get_by_role("button", name="下载空白填报模板（进度填报模板.xlsx）").click()
     open_page(page, server.page_url("department", dept="商务委"))
     open_page(page, server.page_url(mode="meeting"))
     page.reload()

@@ -69,4 +69,4 @@ def test_a_file_whose_reader_dies_is_refused_and_the_dashboard_goes_on(data_serv
     rerun(page, lambda: page.get_by_role("button", name="确认导入为新的当前版本").click())
     new = store.active_version()
     assert new.id == before[-1] + 1 and new.files == ("6月进度.xlsx",)
-    assert f"已导入为版本 {new.id}，并已设为当前版本。" in main(page).inner_text()
+    assert f"导入为版本 {new.id}，并已设为当前版本。" in main(page).inner_text()

@@ -50,15 +50,21 @@ def test_an_official_uploads_a_workbook_through_the_page(data_server, page, tmp_
     body = main(page).inner_text()
     assert f"读取和校验完成：{FILE_NAME}，没有错误" in body
     assert metrics(page) == {"错误": "0", "提醒": str(parsed.warning_count)}
-    digest = after_heading(page, "变化摘要", tag="ul")
-    assert digest.evaluate(_ITEMS_JS) == [line.strip() for line in expected.digest.lines()]
+    # Under 变化摘要: what the merge does per sheet, then what changes (lights, values, who has not reported).
+    merged = after_heading(page, "变化摘要", tag="ul")
+    assert merged.evaluate(_ITEMS_JS) == expected.merge.lines()
+    digest = main(page).locator("ul").filter(has_text=expected.digest.lines()[-1].strip()).first
+    sheet_lines = tuple(f"{sheet.name}：新增" for sheet in expected.merge.sheets)
+    assert digest.evaluate(_ITEMS_JS) == [line.strip() for line in expected.digest.lines()
+                                          if not line.startswith(sheet_lines)]
 
     page.get_by_label("导入人（必填，记入版本历史）").fill("张三")
     page.get_by_label("备注（选填，如：2026年6月数据）").fill("2026年6月数据")
     rerun(page, lambda: page.get_by_role("button", name="确认导入为新的当前版本").click())
     new = store.active_version()
     assert new.id == before.id + 1 and new.files == (FILE_NAME,) and new.by == "张三"
-    assert f"已导入为版本 {new.id}，并已设为当前版本。" in main(page).inner_text()
+    how = "替换示例数据" if before.sample else "合并到已有数据"
+    assert f"已{how}，导入为版本 {new.id}，并已设为当前版本。" in main(page).inner_text()
 
     # The new version is in the sidebar's list, and 总览 shows it, no longer the sample.
     combobox(page, "数据版本").click()

@@ -103,7 +103,11 @@ def test_the_command_line_prints_each_warning_and_imports(ambiguous_xlsx, tmp_pa
     assert cli.main(["import", str(ambiguous_xlsx), "--by", "张三"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert out.splitlines() == [f"  [提醒] {message}" for *_, message in WARNINGS] + ["已导入为版本 2，并已设为当前版本。"]
+    lines = out.splitlines()
+    assert lines[:len(WARNINGS)] == [f"  [提醒] {message}" for *_, message in WARNINGS]
+    # Then what the import did to the record (it replaced the sample), and the new version.
+    assert lines[len(WARNINGS)] == "  当前为示例数据：本次上传不与示例数据合并，导入后的版本只含本次上传的数据"
+    assert lines[-1] == "已替换示例数据，导入为版本 2，并已设为当前版本。"
     # Stored with the version, as the history's warnings.
     store = Store(tmp_path / "data", plan=PLAN)
     assert [(i.code, i.message) for i in store.issues(2)] == [(code, message) for *_, code, message in WARNINGS]

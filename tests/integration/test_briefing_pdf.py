@@ -122,7 +122,7 @@ def test_change_digest_lines_are_all_there(pages, shot):
     text = "".join(pages)
     lines = shot.digest.lines()
     assert lines == [
-        "通道班次：新增 0 行，删除 0 行，修改 1 行",
+        "通道班次：新增 0 行，修改 1 行，保留 73 行",
         "亮灯变化（2项）：",
         "  指标6 通道运力投入强度（2026年）：红灯 → 黄灯",
         "  渝穗班列（2026年）：红灯 → 绿灯",

@@ -45,7 +45,9 @@ def test_versions_json_lists_every_version_with_the_documented_fields(folder):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [sorted(v) for v in data] == [
-        sorted(["id", "committed_at", "by", "note", "sha256", "files", "rows", "sample", "active", "plan_digest"])] * 2
+        sorted(["id", "committed_at", "by", "note", "sha256", "files", "rows", "sample", "active", "plan_digest",
+                "mode"])] * 2
+    assert [v["mode"] for v in data] == ["merge", "merge"]
     assert [{k: v[k] for k in ("id", "by", "note", "files", "rows", "sample", "active")} for v in data] == [
         {"id": 1, "by": "张三", "note": "5月", "files": ["进度1.xlsx"],
          "rows": {"indicators": 2, "routes": 3, "ships": 2, "tasks": 2}, "sample": False, "active": False},
@@ -121,7 +123,7 @@ def test_import_prints_the_new_version_id_and_exits_0(reader, tmp_path):
     result = run_cli(tmp_path / "data", "import", path, "--by", "张三", "--note", "6月数据")
     assert result.returncode == 0, result.stderr
     # A fresh folder holds the bundled sample as version 1.
-    assert result.stdout.splitlines()[-1] == "已导入为版本 2，并已设为当前版本。"
+    assert result.stdout.splitlines()[-1] == "已替换示例数据，导入为版本 2，并已设为当前版本。"
     versions = json.loads(run_cli(tmp_path / "data", "versions", "--json").stdout)
     assert [(v["id"], v["by"], v["note"], v["sample"], v["active"]) for v in versions] == [
         (1, "系统", "示例数据（首次启动时自动导入；导入正式数据后不再生效）", True, False),
@@ -131,7 +133,7 @@ def test_import_prints_the_new_version_id_and_exits_0(reader, tmp_path):
 
 def test_importing_the_same_bytes_again_says_so_and_exits_0(reader, folder, tmp_path):
     path = write_xlsx(tmp_path / "6月进度.xlsx", good_sheets())
-    assert run_cli(folder, "import", path).stdout.splitlines()[-1] == "已导入为版本 3，并已设为当前版本。"
+    assert run_cli(folder, "import", path).stdout.splitlines()[-1] == "已合并到已有数据，导入为版本 3，并已设为当前版本。"
     assert run_cli(folder, "rollback", 2).returncode == 0
     result = run_cli(folder, "import", path)
     assert result.returncode == 0
@@ -172,7 +174,11 @@ def test_two_imports_at_the_same_moment_are_serialised(reader, folder, tmp_path)
     results = [p.communicate(timeout=300) + (p.returncode,) for p in processes]
     assert [code for _, _, code in results] == [0, 0, 0], results
     last_lines = sorted(out.splitlines()[-1] for out, _, _ in results)
-    assert last_lines[:2] == ["已导入为版本 3，并已设为当前版本。", "已导入为版本 4，并已设为当前版本。"]
+    assert last_lines[:2] == ["已合并到已有数据，导入为版本 3，并已设为当前版本。",
+                              "已合并到已有数据，导入为版本 4，并已设为当前版本。"]
     assert last_lines[2].startswith("这些文件与已导入的版本 ")
     versions = Store(folder, sample=None).versions()
     assert sorted(v.files[0] for v in versions[2:]) == ["7月进度.xlsx", "8月进度.xlsx"]
+    # Each merge was made against the version active under the lock: neither lost the other's month.
+    routes = Store(folder, sample=None).load(4).routes
+    assert sorted(routes.loc[routes["route"] == "东盟班车", "month"]) == ["2026-05", "2026-06", "2026-07", "2026-08"]

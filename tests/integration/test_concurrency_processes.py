@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,9 +110,9 @@ def test_imports_and_readers_at_once_each_get_a_whole_answer(tmp_path):
             continue
         assert (code, err) == (0, ""), (name, out, err)
         last = out.splitlines()[-1]
-        if last.startswith("已导入为版本 "):
-            assert last.endswith("，并已设为当前版本。")
-            committed[name] = int(last.removeprefix("已导入为版本 ").split("，")[0])
+        stored = re.fullmatch(r"已(?:合并到已有数据|替换示例数据)，导入为版本 (\d+)，并已设为当前版本。", last)
+        if stored:
+            committed[name] = int(stored.group(1))
         else:
             assert last.startswith("这些文件与已导入的版本 ") and "内容完全相同，未重复导入。" in last, last
             duplicates[name] = int(last.removeprefix("这些文件与已导入的版本 ").split("（")[0])

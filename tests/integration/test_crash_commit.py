@@ -138,7 +138,7 @@ def test_a_commit_killed_at_any_step_leaves_the_store_whole(template, upload, tm
     assert again.returncode == 0, again.stderr
     last = again.stdout.splitlines()[-1]
     if KILL_POINTS.index(point) < COMMITTED_FROM:
-        assert last == "已导入为版本 3，并已设为当前版本。"
+        assert last == "已替换示例数据，导入为版本 3，并已设为当前版本。"  # the rollback made the sample active
     else:
         assert last.startswith("这些文件与已导入的版本 3（") and last.endswith("内容完全相同，未重复导入。")
     assert_whole(folder)

@@ -53,7 +53,7 @@ def test_a_healthy_installation_is_all_正常_and_says_so(installation):
     assert {title: level for title, (level, _, _) in checks.items()} == {
         "Python": "正常", "Python 包": "正常", "PDF 简报字体": "正常", "数据文件夹权限": "正常",
         "数据文件夹剩余空间": "正常", "数据文件夹的锁": "正常", "上传口令": "正常", "计划数据文件": "正常",
-        "数据库": "正常", "最近的备份": "正常", "备份文件夹剩余空间": "正常", "受信任的代理": "正常"}
+        "数据库": "正常", "最近的备份": "正常", "备份文件夹剩余空间": "正常", "受信任的代理": "正常", "设置": "正常"}
     assert checks["Python"][1].startswith("3.11.")
     assert checks["PDF 简报字体"][1] == "Noto Sans CJK SC（/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc）"
     assert checks["数据库"][1] == "可以打开：版本 1 个，当前版本 1"
@@ -64,8 +64,9 @@ def test_a_healthy_installation_is_all_正常_and_says_so(installation):
     [latest] = backup.list_backups(backups)
     assert checks["最近的备份"][1] == f"{latest.path.name}，3 小时前（{latest.describe_contents()}）"
     assert checks["受信任的代理"][1] == "127.0.0.1/32"
+    assert checks["设置"][1] == "已设置 YZLOGI_DATA_DIR、YZLOGI_TRUSTED_PROXIES、YZLOGI_BACKUP_DIR，其余为默认值"
     assert text.splitlines()[0] == f"yzlogi 运行检查  数据文件夹：{data}"
-    assert text.splitlines()[-1] == "结果：正常 12 项，警告 0 项，错误 0 项。"
+    assert text.splitlines()[-1] == "结果：正常 13 项，警告 0 项，错误 0 项。"
     assert "处理：" not in text
 
 
@@ -91,7 +92,7 @@ def test_a_missing_font_is_an_error_with_what_to_do(installation):
     assert advice.startswith("生成 PDF 需要中文字体 Noto Sans CJK SC（/opt/fonts/缺失的字体.otf），"
                              "但环境变量 YZLOGI_CJK_FONT 指定的文件不存在。")
     assert f"[错误] PDF 简报字体：{detail}\n       处理：{advice}\n" in text
-    assert text.splitlines()[-1] == "结果：正常 11 项，警告 0 项，错误 1 项。"
+    assert text.splitlines()[-1] == "结果：正常 12 项，警告 0 项，错误 1 项。"
 
 
 @pytest.mark.parametrize("age, level", [(timedelta(hours=30), "警告"), (timedelta(days=10), "错误")])
@@ -145,12 +146,15 @@ def test_a_folder_the_service_user_cannot_write_is_an_error(installation):
 def test_a_corrupt_store_a_malformed_hash_and_an_unreadable_proxy_list_are_errors(installation):
     data, _, env = installation
     (data / "yzlogi.duckdb").write_bytes(b"not a database" * 1000)
-    code, checks, _ = run_doctor({**env, "YZLOGI_PASSCODE_HASH": "scrypt$abc", "YZLOGI_TRUSTED_PROXIES": "nginx"})
+    code, checks, _ = run_doctor({**env, "YZLOGI_PASSCODE_HASH": "scrypt$abc", "YZLOGI_TRUSTED_PROXIES": "nginx",
+                                  "YZLOGI_REPORT_DEADLINE_DAY": "31"})
     assert code == 1
     assert checks["数据库"] == ("错误", f"数据库 {data / 'yzlogi.duckdb'} 无法打开（IOException），可能已损坏。",
                               "停止看板后用最近的备份恢复：yzlogi restore <备份文件夹>。")
     assert checks["上传口令"][:2] == ("错误", "配置的口令哈希格式不正确：应为 python -m yzlogi passcode 输出的 scrypt$… 字符串。")
     assert checks["受信任的代理"][:2] == ("错误", "YZLOGI_TRUSTED_PROXIES 中无法识别：nginx")
+    assert checks["设置"] == ("警告", "YZLOGI_REPORT_DEADLINE_DAY=“31”不可用（应为1—28之间的整数），已按默认值 5 执行",
+                            "改正服务设置文件中的这些变量后重启看板。")
 
 
 def test_a_lock_held_past_the_wait_is_a_warning(installation):

@@ -38,6 +38,8 @@ from yzlogi.store import Store
 from yzlogi.template import write_template
 
 PLAN = load_plan()
+PLAN_NAMES = {*(d.name for d in PLAN.departments), *(g.name for g in PLAN.goals), *(c.category for c in PLAN.fleet),
+              *(r.name for r in PLAN.routes), *(i.name for i in PLAN.indicators)}
 SEED = 20261130
 REQUIRED = ("指标进展", "通道班次", "船舶更新", "任务进展")
 # Words in Latin letters a Chinese message may hold: names of formats, programs and encodings.
@@ -101,8 +103,12 @@ def folder_state(folder: Path) -> dict[str, str]:
 
 
 def foreign_words(message: str) -> list[str]:
-    """Words in Latin letters outside quoted text (file names, cells 「sheets」), but for format names."""
+    """Words in Latin letters outside quoted text (file names, cells 「sheets」), but for format names.
+
+    The plan's own names (“5A级物流企业”, “LNG动力船舶更新”) are Chinese domain terms, not leaks."""
     bare = re.sub(r"“[^”]*”|「[^」]*」", "", message)
+    for name in sorted(PLAN_NAMES, key=len, reverse=True):
+        bare = bare.replace(name, "")
     return [word for word in re.findall(r"[A-Za-z]+", bare) if word not in NAMES]
 
 

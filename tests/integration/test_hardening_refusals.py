@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from builders import good_sheets, write_csv, write_xlsx
-from hostile import ERROR_KINDS, REFUSED, REFUSED_FILES, bomb, error_kind_files, fingerprint
+from hostile import ERROR_KINDS, REFUSED, REPLACE_ERROR_KINDS, REFUSED_FILES, bomb, error_kind_files, fingerprint
 from yzlogi import cli
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
@@ -188,7 +188,7 @@ QUESTION_KINDS = {"ambiguous_percent", "mixed_percent_scale", "implausible_value
 
 
 def test_the_tables_cover_every_issue_code_there_is():
-    assert issue_codes() == (set(ERROR_KINDS) | FILE_KINDS | NOT_FROM_THE_COMMAND_LINE | WARNING_KINDS
+    assert issue_codes() == (set(ERROR_KINDS) | set(REPLACE_ERROR_KINDS) | FILE_KINDS | NOT_FROM_THE_COMMAND_LINE | WARNING_KINDS
                              | SANDBOX_KINDS | QUESTION_KINDS)
 
 
@@ -197,8 +197,8 @@ def cli_in(folder, monkeypatch, capsys):
     """python -m yzlogi import … run in this process against `folder`: (exit, stdout, stderr lines)."""
     monkeypatch.setenv("YZLOGI_DATA_DIR", str(folder))
 
-    def run(*paths: Path):
-        code = cli.main(["import", *map(str, paths)])
+    def run(*paths: Path, replace: bool = False):
+        code = cli.main(["import", *map(str, paths), *(["--replace"] if replace else [])])
         out, err = capsys.readouterr()
         return code, out, err.splitlines()
 
@@ -216,3 +216,17 @@ def test_each_error_kind_is_located_in_chinese_and_refused_whole(folder, cli_in,
     before = fingerprint(folder)
     assert cli_in(*paths) == (1, "", [REFUSED.format(1), f"  [错误] {message}"])
     assert fingerprint(folder) == before
+
+
+@pytest.mark.parametrize("code", REPLACE_ERROR_KINDS, ids=list(REPLACE_ERROR_KINDS))
+def test_a_replace_is_refused_where_a_merge_is_not(folder, cli_in, tmp_path, code):
+    """A workbook without a required sheet replaces nothing; merged, it adds what it holds."""
+    sheet, row, column, message = REPLACE_ERROR_KINDS[code][1]
+    paths = error_kind_files(code, tmp_path)
+    parsed = read_workbook([InputFile(p.name, p.read_bytes()) for p in paths], PLAN, replace=True)
+    assert [(i.level, i.code, i.sheet, i.row, i.column, i.message) for i in parsed.issues] == [
+        ("error", code, sheet, row, column, message)]
+    before = fingerprint(folder)
+    assert cli_in(*paths, replace=True) == (1, "", [REFUSED.format(1), f"  [错误] {message}"])
+    assert fingerprint(folder) == before
+    assert read_workbook([InputFile(p.name, p.read_bytes()) for p in paths], PLAN).issues == []

@@ -29,7 +29,7 @@ from yzlogi.review import (
     versions_frame,
 )
 from yzlogi.schema import WORKBOOK
-from yzlogi.frames import preview_data
+from yzlogi.frames import record_data
 from yzlogi.store import Store
 from yzlogi.workbook import read_workbook
 
@@ -49,15 +49,20 @@ def store(tmp_path):
 
 
 @pytest.mark.parametrize("source", ["good", "sample"])
-def test_the_preview_of_an_upload_is_typed_as_its_committed_version(tmp_path, source):
+def test_the_record_a_review_previews_is_the_record_committed(tmp_path, source):
     path = write_xlsx(tmp_path / "进度.xlsx", good_sheets()) if source == "good" else SAMPLE_WORKBOOK
     parsed = read(path)
     store = Store(tmp_path / "empty", plan=PLAN, sample=None)
-    version = store.commit(parsed, by="张三")
-    loaded, preview = store.load(version.id), preview_data(parsed)
-    assert preview.version is None
-    for sheet in WORKBOOK:
-        pd.testing.assert_frame_equal(preview.table(sheet.key), loaded.table(sheet.key))
+    later = read(write_xlsx(tmp_path / "6月.xlsx", june()))
+    # A first version, then a merge into it: each previewed, then committed.
+    for upload in (parsed, later):
+        active = store.active_version()
+        preview = review(PLAN, upload, store.versions(), store.load(active.id) if active else None)
+        version = store.commit(upload, by="张三")
+        loaded = store.load(version.id)
+        for sheet in WORKBOOK:
+            pd.testing.assert_frame_equal(record_data(preview.merge.tables).table(sheet.key), loaded.table(sheet.key))
+    assert set(loaded.tasks["from_version"]) == ({1, 2} if source == "sample" else {2})
 
 
 def test_the_digest_before_commit_is_the_digest_after(store, tmp_path):

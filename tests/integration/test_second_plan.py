@@ -14,10 +14,12 @@ from openpyxl import load_workbook
 from plan_files import SECOND_PLAN, second_plan
 
 from builders import write_xlsx
-from yzlogi.frames import preview_data
+from yzlogi.frames import record_data
+from yzlogi.merge import MERGE, merge
 from yzlogi.model import InputFile
 from yzlogi.sample import write_sample
-from yzlogi.schema import dictionary_markdown, for_plan
+from yzlogi.dictionary import dictionary_markdown
+from yzlogi.schema import for_plan
 from yzlogi.status import compute_status, default_as_of
 from yzlogi.template import HEADER_ROW, write_template
 from yzlogi.workbook import read_workbook
@@ -78,7 +80,7 @@ def test_its_template_has_its_sheets_lists_and_instructions():
     assert columns["线路"] == ["中欧班列", "陆海新通道班列"]
     assert columns["部门"] == ["市商务局", "市交通局", "市发改委", "市工信局", "各区县"]
     assert "船舶类别" not in columns
-    assert [c.value for c in book["通道班次"][HEADER_ROW]] == ["线路", "月份", "开行班次", "备注"]
+    assert [c.value for c in book["通道班次"][HEADER_ROW]] == ["线路", "月份", "开行班次", "备注", "删除"]
 
 
 def test_months_before_its_baseline_are_refused_and_its_baseline_accepted(tmp_path):
@@ -99,7 +101,7 @@ def test_its_sample_imports_with_only_the_new_line_warning_and_shows_the_designe
     assert parsed.ok, [i.message for i in parsed.errors]
     assert [(i.sheet, i.code) for i in parsed.warnings] == [("通道班次", "new_route")]
     assert parsed.rows() == {"indicators": 72, "routes": 52, "tasks": 326, "goals": 12, "warehouses": 11}
-    data = preview_data(parsed)
+    data = record_data(merge(PLAN, None, None, parsed, MERGE, 1).tables)  # what its first version holds
     as_of = default_as_of(data, PLAN.start)
     assert str(as_of) == "2027-10"  # 21 months into the 36 of 2026—2028
     status = compute_status(PLAN, data, as_of)

@@ -16,6 +16,7 @@ from store_helpers import parsed_workbook, rows, typed_table, workbook
 from yzlogi.model import ERROR, WARNING, InputFile, Issue
 from yzlogi.schema import WORKBOOK
 from yzlogi.frames import frame_from_arrow
+from yzlogi.store import core as store_core
 from yzlogi.store import (
     AlreadyActive,
     CommitFailed,
@@ -150,12 +151,18 @@ def test_load_returns_exactly_what_was_committed(store):
         frame = data.table(sheet.key)
         assert list(frame.columns) == [name for name, _ in sheet.stored_columns()]
         if sheet.key in parsed.tables:
-            pd.testing.assert_frame_equal(frame, frame_from_arrow(parsed.tables[sheet.key]))
+            # The upload's rows, less the 删除 mark, with their provenance: first sent and supplied by this version.
+            sent = parsed.tables[sheet.key].drop_columns(["withdraw"])
+            for name in ("first_version", "from_version"):
+                sent = sent.append_column(name, pa.array([version.id] * sent.num_rows, pa.int32()))
+            sent = sent.select([name for name, _ in sheet.stored_columns()])
+            pd.testing.assert_frame_equal(frame, frame_from_arrow(sent))
         else:
             assert frame.empty
     assert data.indicators.to_dict("records")[1] == {
         "indicator_no": 7, "indicator_name": pytest.approx(float("nan"), nan_ok=True), "month": "2026-06",
-        "value": 28.0, "department": pytest.approx(float("nan"), nan_ok=True), "note": "含新启用1个", "row": 3}
+        "value": 28.0, "department": pytest.approx(float("nan"), nan_ok=True), "note": "含新启用1个",
+        "first_version": 1, "from_version": 1, "row": 3}
     assert data.routes["is_new"].tolist() == [False, False, True]
     assert data.forwarders["global_famous"].tolist() == [True, pd.NA]
     assert data.tasks["progress"].isna().tolist() == [False, True]
@@ -165,11 +172,14 @@ def test_loaded_frames_have_the_same_dtypes_with_or_without_blanks(store):
     store.commit(workbook(1), by="张三")
     data = store.load(1)
     assert {name: str(dtype) for name, dtype in data.routes.dtypes.items()} == {
-        "route": "str", "month": "str", "runs": "Int64", "note": "str", "is_new": "boolean", "row": "Int64"}
+        "route": "str", "month": "str", "runs": "Int64", "note": "str", "is_new": "boolean",
+        "first_version": "Int64", "from_version": "Int64", "row": "Int64"}
     assert {name: str(dtype) for name, dtype in data.warehouses.dtypes.items()} == {
-        "name": "str", "country": "str", "city": "str", "operator": "str", "opened": "str", "row": "Int64"}
+        "name": "str", "country": "str", "city": "str", "operator": "str", "opened": "str",
+        "first_version": "Int64", "from_version": "Int64", "row": "Int64"}
     assert {name: str(dtype) for name, dtype in data.forwarders.dtypes.items()} == {
-        "name": "str", "registered": "str", "global_famous": "boolean", "row": "Int64"}
+        "name": "str", "registered": "str", "global_famous": "boolean",
+        "first_version": "Int64", "from_version": "Int64", "row": "Int64"}
 
 
 def test_files_of_returns_the_bytes_exactly_as_uploaded(store):
@@ -205,17 +215,31 @@ def test_a_workbook_with_errors_stores_nothing(store):
     assert not (store.folder / "uploads" / f"{InputFile('坏.xlsx', b'bad workbook').sha256}.xlsx").exists()
 
 
-def test_a_failure_in_the_middle_of_a_commit_leaves_the_previous_version_active(store):
+@pytest.mark.parametrize("where", ["merge", "insert"])
+def test_a_failure_in_the_middle_of_a_commit_leaves_the_previous_version_active(store, monkeypatch, where):
     good = store.commit(workbook(1), by="张三")
     token = store.state_token()
     broken = workbook(2)
-    # indicators and routes insert fine; the tasks table then fails its INTEGER cast.
-    bad_tasks = typed_table("tasks", rows(2)["tasks"]).set_column(
-        0, "task_no", pa.array(["8", "第八项"], pa.string()))
-    broken.tables["tasks"] = bad_tasks
+    if where == "merge":
+        # A task number that is not a number: the merge cannot type the record.
+        broken.tables["tasks"] = typed_table("tasks", rows(2)["tasks"]).set_column(
+            0, "task_no", pa.array(["8", "第八项"], pa.string()))
+        failure = "ArrowInvalid"
+    else:
+        # indicators and routes are inserted; then DuckDB refuses the tasks (as a full disk would).
+        real = store_core._insert_rows
+
+        def insert_rows(con, sheet, version_id, table):
+            if sheet.key == "tasks":
+                con.execute("SELECT CAST('第八项' AS INTEGER)")
+            return real(con, sheet, version_id, table)
+
+        monkeypatch.setattr(store_core, "_insert_rows", insert_rows)
+        failure = "ConversionException"
     with pytest.raises(CommitFailed) as caught:
         store.commit(broken, by="李四")
-    assert str(caught.value) == "保存新版本时出错（ConversionException），已全部撤销，当前数据未改变。"
+    assert str(caught.value) == f"保存新版本时出错（{failure}），已全部撤销，当前数据未改变。"
+    monkeypatch.undo()
     assert store.versions() == [good]
     assert store.active_version() == good
     assert [a.version_id for a in store.history()] == [1]
@@ -297,7 +321,17 @@ def test_a_column_the_schema_gained_is_added_and_reads_blank_for_older_versions(
     con.close()
     later = Store(store.folder, sample=None)
     routes = later.load(1).routes
-    assert list(routes.columns) == ["route", "month", "runs", "note", "is_new", "row"]
+    assert list(routes.columns) == ["route", "month", "runs", "note", "is_new", "first_version", "from_version", "row"]
     assert routes["note"].isna().all() and routes["runs"].tolist() == [251, 260, 3]
     assert later.commit(workbook(2), by="张三").id == 2
     assert later.load(2).routes["note"].tolist()[2] == "新开线路"
+
+
+def test_versions_after_reads_only_what_is_new_and_says_which_is_active(store):
+    for tag in (1, 2, 3):
+        store.commit(workbook(tag), by="张三")
+    store.rollback(2, by="李四")
+    new, active = store.versions_after(1)
+    assert [v.id for v in new] == [2, 3] and active == 2
+    assert new == store.versions()[1:]
+    assert store.versions_after(3) == ([], 2)

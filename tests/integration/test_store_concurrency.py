@@ -255,7 +255,7 @@ store = Store(sys.argv[1], sample=None)
 with store.lock.exclusive():
     con = duckdb.connect(str(store.db_path))
     con.execute("BEGIN TRANSACTION")
-    con.execute("INSERT INTO versions VALUES (2, now(), '中断', '', 'abc', false, NULL)")
+    con.execute("INSERT INTO versions VALUES (2, now(), '中断', '', 'abc', false, NULL, 'merge')")
     con.execute("INSERT INTO activations VALUES (2, 2, now(), '中断', 'commit', '')")
     print("inside", flush=True)
     time.sleep(600)

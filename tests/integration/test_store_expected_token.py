@@ -124,7 +124,7 @@ def test_a_writer_that_got_in_first_is_noticed_under_the_lock(store, tmp_path, m
         # Both wait: the other writer for this reader lock, this one for the turnstile it holds.
     out, err = writer.communicate(timeout=300)
     thread.join(timeout=300)
-    assert (writer.returncode, out.splitlines()[-1], err) == (0, "已导入为版本 3，并已设为当前版本。", "")
+    assert (writer.returncode, out.splitlines()[-1], err) == (0, "已合并到已有数据，导入为版本 3，并已设为当前版本。", "")
     error = outcome.get("error")
     assert isinstance(error, ChangedMeanwhile), outcome
     word = "导入" if action == "commit" else "回滚"

@@ -40,7 +40,11 @@ def test_a_fresh_folder_starts_with_the_bundled_sample_as_version_1(store):
     assert [(a.seq, a.version_id, a.action) for a in store.history()] == [(1, 1, "sample")]
     data = store.load(1)
     for sheet in WORKBOOK:
-        pd.testing.assert_frame_equal(data.table(sheet.key), frame_from_arrow(parsed.tables[sheet.key]))
+        loaded = data.table(sheet.key)
+        # Every row of the sample was first sent and supplied by version 1; the rest is the upload as read.
+        assert set(loaded["first_version"]) | set(loaded["from_version"]) <= {1}
+        pd.testing.assert_frame_equal(loaded.drop(columns=["first_version", "from_version"]),
+                                      frame_from_arrow(parsed.tables[sheet.key].drop_columns(["withdraw"])))
     assert store.files_of(1) == [sample]
     assert store.issues(1) == parsed.warnings
 
@@ -49,7 +53,7 @@ def test_an_imported_workbook_becomes_the_active_version_after_the_sample(store,
     file = xlsx(tmp_path / "6月进度.xlsx", good_sheets())
     outcome = store.import_files([file], by="张三", note="6月")
     assert outcome.stored and outcome.duplicate_of is None
-    assert outcome.message == "已导入为版本 2，并已设为当前版本。"
+    assert outcome.message == "已替换示例数据，导入为版本 2，并已设为当前版本。"
     assert (outcome.version.id, outcome.version.sample, outcome.version.active) == (2, False, True)
     assert outcome.version.rows == {"indicators": 5, "routes": 4, "ships": 2, "tasks": 3}
     data = store.load(2)
@@ -60,7 +64,8 @@ def test_an_imported_workbook_becomes_the_active_version_after_the_sample(store,
         {"route": "渝穗班列", "month": "2026-06", "runs": 8},
     ]
     assert data.indicators["value"].tolist() == [10.2, 5.6, 1.0, 27.0, 66.0]
-    assert data.goals.empty and list(data.goals.columns) == ["goal", "month", "value", "note", "row"]
+    assert data.goals.empty and list(data.goals.columns) == ["goal", "month", "value", "note", "first_version",
+                                                             "from_version", "row"]
     assert store.files_of(2) == [file]
     assert [v.active for v in store.versions()] == [False, True]
 

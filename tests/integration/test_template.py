@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from yzlogi import workbook as reader
 from yzlogi.plan import load_plan
-from yzlogi.schema import SHEETS, dictionary_rows, for_plan
+from yzlogi.dictionary import dictionary_rows
+from yzlogi.schema import SHEETS, for_plan
 from yzlogi.template import (
     FIRST_DATA_ROW,
     GUIDE_SHEET,
@@ -122,25 +123,25 @@ def test_the_prefilled_task_rows_are_exactly_the_plans_task_unit_pairs(template)
     assert [(r[0], r[1]) for r in rows] == [(t.no, unit) for t in PLAN.tasks for unit in t.lead + t.responsible]
     assert len(rows) == 47
     assert rows[:4] == [
-        [1, "区交通运输委", None, None, None, None, None, None],
-        [1, "区发展改革委", None, None, None, None, None, None],
-        [1, "区财政局", None, None, None, None, None, None],
-        [2, "区产业发展促进局", None, None, None, None, None, None],
+        [1, "区交通运输委", None, None, None, None, None, None, None],
+        [1, "区发展改革委", None, None, None, None, None, None, None],
+        [1, "区财政局", None, None, None, None, None, None, None],
+        [2, "区产业发展促进局", None, None, None, None, None, None, None],
     ]
 
 
 def test_the_prefilled_indicator_and_route_rows(template):
     assert data_rows(template["指标进展"]) == [
-        [1, "现代物流业占全区GDP比重", None, None, None, None],
-        [2, "行业规上企业营收增速", None, None, None, None],
-        [3, "行业规上企业新增数量", None, None, None, None],
-        [4, "多式联运营收增速", None, None, None, None],
-        [5, "西部陆海新通道运量增速", None, None, None, None],
-        [7, "海外分拨仓个数", None, None, None, None],
-        [8, "国际货代备案企业数量", None, None, None, None],
+        [1, "现代物流业占全区GDP比重", None, None, None, None, None],
+        [2, "行业规上企业营收增速", None, None, None, None, None],
+        [3, "行业规上企业新增数量", None, None, None, None, None],
+        [4, "多式联运营收增速", None, None, None, None, None],
+        [5, "西部陆海新通道运量增速", None, None, None, None, None],
+        [7, "海外分拨仓个数", None, None, None, None, None],
+        [8, "国际货代备案企业数量", None, None, None, None, None],
     ]
-    assert data_rows(template["通道班次"]) == [["东盟班车", None, None, None], ["渝甬班列", None, None, None],
-                                              ["渝穗班列", None, None, None]]
+    assert data_rows(template["通道班次"]) == [["东盟班车", None, None, None, None], ["渝甬班列", None, None, None, None],
+                                              ["渝穗班列", None, None, None, None]]
     for name in ("船舶更新", "其他目标", "海外分拨仓", "货代备案企业"):
         assert data_rows(template[name]) == []
 
@@ -281,6 +282,9 @@ def test_rows_a_unit_left_as_the_template_gave_them_are_skipped_not_refused():
     assert "共2行只有模板预填的「任务编号」、「填报单位」，视为未填报，已跳过" in warning.message
 
 
-def test_the_template_prefills_exactly_the_schema_prefilled_columns():
-    for key, rows in prefilled_rows(PLAN).items():
-        assert {k for row in rows for k in row} == set(SHEETS[key].prefilled), key
+def test_the_blank_template_prefills_only_columns_the_reader_skips_as_prefilled():
+    # The blank template has no month; the return forms (yzlogi.forms) fill the month and 填报单位 too.
+    filled = {key: {k for row in rows for k in row} for key, rows in prefilled_rows(PLAN).items()}
+    assert filled == {"indicators": {"indicator_no", "indicator_name"}, "routes": {"route"},
+                      "tasks": {"task_no", "department"}}
+    assert all(columns <= set(SHEETS[key].prefilled) for key, columns in filled.items())

@@ -156,11 +156,13 @@ def test_two_csvs_for_one_sheet_are_an_error(tmp_path):
                                 "工作表「通道班次」出现了不止一次（2.csv、又一个.csv），请只保留一个")]
 
 
-def test_missing_sheets_in_a_csv_upload_say_one_file_per_sheet(tmp_path):
+def test_missing_sheets_in_a_csv_upload_for_a_replace_say_one_file_per_sheet(tmp_path):
     paths = write_all_csv(tmp_path, "utf-8")
-    parsed = read(*paths[:3])
+    files = [InputFile(p.name, p.read_bytes()) for p in paths[:3]]
+    parsed = read_workbook(files, PLAN, replace=True)
     assert located(parsed) == [("error", "missing_sheet", "任务进展", None, None,
-                                "缺少必需的工作表「任务进展」（上传 CSV 时，每个工作表一个文件）")]
+                                "全部替换时须包含每个必需的工作表：缺少「任务进展」（上传 CSV 时，每个工作表一个文件）")]
+    assert read_workbook(files, PLAN).issues == []  # merged: three sheets' rows added, the tasks kept
 
 
 def test_many_bad_csv_rows_are_all_counted(tmp_path):

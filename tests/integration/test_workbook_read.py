@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TITLE = "渝中区现代物流业发展进度统计表（截至2026年6月）"
 
 
-def read_sheets(tmp_path, sheets, title=None, name="进度.xlsx"):
+def read_sheets(tmp_path, sheets, title=None, name="进度.xlsx", replace=False):
     path = write_xlsx(tmp_path / name, sheets, title=title)
-    return read_workbook([InputFile(name, path.read_bytes())], PLAN)
+    return read_workbook([InputFile(name, path.read_bytes())], PLAN, replace=replace)
 
 
 def write_raw(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
@@ -68,35 +68,35 @@ def test_a_good_workbook_with_a_merged_title_reads_into_typed_tables(tmp_path):
     assert parsed.rows() == {"indicators": 5, "routes": 4, "ships": 2, "tasks": 3}
     assert parsed.tables["indicators"].to_pylist() == [
         {"indicator_no": 1, "indicator_name": "现代物流业占全区GDP比重", "month": "2026-06", "value": 10.2,
-         "department": "区交通运输委", "note": None, "row": 4},
+         "department": "区交通运输委", "note": None, "row": 4, "withdraw": False},
         {"indicator_no": 2, "indicator_name": "行业规上企业营收增速", "month": "2026-06", "value": 5.6,
-         "department": "区交通运输委", "note": None, "row": 5},
+         "department": "区交通运输委", "note": None, "row": 5, "withdraw": False},
         {"indicator_no": 3, "indicator_name": "行业规上企业新增数量", "month": "2026-06", "value": 1.0,
-         "department": "区交通运输委", "note": None, "row": 6},
+         "department": "区交通运输委", "note": None, "row": 6, "withdraw": False},
         {"indicator_no": 7, "indicator_name": "海外分拨仓个数", "month": "2026-06", "value": 27.0,
-         "department": "区交通运输委", "note": None, "row": 7},
+         "department": "区交通运输委", "note": None, "row": 7, "withdraw": False},
         {"indicator_no": 8, "indicator_name": "国际货代备案企业数量", "month": "2026-06", "value": 66.0,
-         "department": "区商务委", "note": None, "row": 8},
+         "department": "区商务委", "note": None, "row": 8, "withdraw": False},
     ]
     assert parsed.tables["routes"].to_pylist() == [
-        {"route": "东盟班车", "month": "2026-05", "runs": 250, "note": None, "is_new": False, "row": 4},
-        {"route": "东盟班车", "month": "2026-06", "runs": 260, "note": None, "is_new": False, "row": 5},
-        {"route": "渝甬班列", "month": "2026-06", "runs": 25, "note": None, "is_new": False, "row": 6},
-        {"route": "渝穗班列", "month": "2026-06", "runs": 8, "note": None, "is_new": False, "row": 7},
+        {"route": "东盟班车", "month": "2026-05", "runs": 250, "note": None, "is_new": False, "row": 4, "withdraw": False},
+        {"route": "东盟班车", "month": "2026-06", "runs": 260, "note": None, "is_new": False, "row": 5, "withdraw": False},
+        {"route": "渝甬班列", "month": "2026-06", "runs": 25, "note": None, "is_new": False, "row": 6, "withdraw": False},
+        {"route": "渝穗班列", "month": "2026-06", "runs": 8, "note": None, "is_new": False, "row": 7, "withdraw": False},
     ]
     assert parsed.tables["ships"].to_pylist() == [
         {"ship_name": "渝中LNG01", "category": "LNG动力船舶更新", "status": "已完成", "completed": "2026-03",
-         "company": "重庆某航运有限公司", "note": None, "row": 4},
+         "company": "重庆某航运有限公司", "note": None, "row": 4, "withdraw": False},
         {"ship_name": "渝中甲醇01", "category": "甲醇动力船舶更新", "status": "在建", "completed": None,
-         "company": "重庆某航运有限公司", "note": None, "row": 5},
+         "company": "重庆某航运有限公司", "note": None, "row": 5, "withdraw": False},
     ]
     assert parsed.tables["tasks"].to_pylist() == [
         {"task_no": 1, "department": "区交通运输委", "month": "2026-06", "status": "序时推进", "progress": 50.0,
-         "progress_text": "修订扶持政策", "problems": None, "next_steps": "征求意见", "row": 4},
+         "progress_text": "修订扶持政策", "problems": None, "next_steps": "征求意见", "row": 4, "withdraw": False},
         {"task_no": 1, "department": "区发展改革委", "month": "2026-06", "status": "序时推进", "progress": 50.0,
-         "progress_text": "配合修订", "problems": None, "next_steps": None, "row": 5},
+         "progress_text": "配合修订", "problems": None, "next_steps": None, "row": 5, "withdraw": False},
         {"task_no": 8, "department": "区交通运输委", "month": "2026-06", "status": "滞后", "progress": 40.0,
-         "progress_text": "班次不足", "problems": "货源不稳", "next_steps": "加密班次", "row": 6},
+         "progress_text": "班次不足", "problems": "货源不稳", "next_steps": "加密班次", "row": 6, "withdraw": False},
     ]
     assert {k: (s.sheet, s.file, s.found_as, s.header_row, s.rows) for k, s in parsed.sources.items()} == {
         "indicators": ("指标进展", "进度.xlsx", "指标进展", 3, 5),
@@ -106,7 +106,7 @@ def test_a_good_workbook_with_a_merged_title_reads_into_typed_tables(tmp_path):
     }
 
 
-def test_every_table_has_exactly_the_schemas_stored_columns_and_types(tmp_path):
+def test_every_table_has_exactly_the_schemas_read_columns_and_types(tmp_path):
     sheets = good_sheets()
     sheets["其他目标"] = (["目标名称", "统计期", "完成值", "备注"], [["供应链服务产值", "2026-06", "6.5亿元", ""]])
     sheets["海外分拨仓"] = (["名称", "国家", "城市", "运营企业", "启用日期"], [])
@@ -115,7 +115,8 @@ def test_every_table_has_exactly_the_schemas_stored_columns_and_types(tmp_path):
     types = {"INTEGER": "int32", "BIGINT": "int64", "DOUBLE": "double", "VARCHAR": "string", "BOOLEAN": "bool"}
     for sheet in WORKBOOK:
         table = parsed.tables[sheet.key]
-        assert [(f.name, str(f.type)) for f in table.schema] == [(k, types[t]) for k, t in sheet.stored_columns()]
+        assert [(f.name, str(f.type)) for f in table.schema] == [(k, types[t]) for k, t in sheet.read_columns()]
+        assert [f.name for f in table.schema][-2:] == ["row", "withdraw"]
     assert parsed.rows() == {"indicators": 5, "routes": 4, "ships": 2, "tasks": 3, "goals": 1,
                              "warehouses": 0, "forwarders": 0}
     assert parsed.issues == []
@@ -188,13 +189,16 @@ def test_sheet_names_ignore_surrounding_spaces_and_other_sheets_are_ignored(tmp_
     assert parsed.rows()["tasks"] == 3
 
 
-def test_a_missing_required_sheet_is_an_error(tmp_path):
+def test_a_missing_required_sheet_is_an_error_only_for_a_replace(tmp_path):
     sheets = good_sheets()
     del sheets["船舶更新"]
-    parsed = read_sheets(tmp_path, sheets)
+    parsed = read_sheets(tmp_path, sheets, replace=True)
     assert located(parsed) == [("error", "missing_sheet", "船舶更新", None, None, None)]
-    assert messages(parsed) == ["缺少必需的工作表「船舶更新」"]
+    assert messages(parsed) == ["全部替换时须包含每个必需的工作表：缺少「船舶更新」"]
     assert "ships" not in parsed.tables and parsed.rows()["tasks"] == 3
+    # Merged, the upload adds what it holds: the record's ships stay as they are.
+    merged = read_sheets(tmp_path, sheets)
+    assert merged.ok and merged.issues == [] and "ships" not in merged.tables
 
 
 def test_a_missing_required_column_is_an_error_naming_it(tmp_path):
@@ -387,7 +391,7 @@ def test_registers_are_checked_against_indicators_7_and_8(tmp_path):
         ("warning", "register_mismatch", "指标进展", 5, "完成值", "27",
          "指标进展 第5行「完成值」：「海外分拨仓」中截至 2026-06 共 26 个，与此处填报的 27 个不一致")]
     forwarders = parsed.tables["forwarders"].to_pylist()
-    assert forwarders[0] == {"name": "货代0", "registered": "2026-03", "global_famous": True, "row": 2}
+    assert forwarders[0] == {"name": "货代0", "registered": "2026-03", "global_famous": True, "row": 2, "withdraw": False}
     assert forwarders[5]["global_famous"] is False
     assert parsed.tables["warehouses"].to_pylist()[-1]["opened"] == "2026-09"
 
@@ -452,13 +456,15 @@ def test_text_columns_keep_what_was_typed_and_show_a_date_as_a_date(tmp_path):
 # --- a whole version per upload -------------------------------------------------------
 
 
-def test_a_required_sheet_without_rows_is_a_warning_that_the_version_will_lack_it(tmp_path):
-    parsed = read_sheets(tmp_path, with_good(通道班次=(["线路", "月份", "开行班次", "备注"], [])))
+def test_a_required_sheet_without_rows_warns_a_replace_that_it_empties_the_sheet(tmp_path):
+    sheets = with_good(通道班次=(["线路", "月份", "开行班次", "备注"], []))
+    parsed = read_sheets(tmp_path, sheets, replace=True)
     assert parsed.ok
     assert [(i.level, i.code, i.sheet) for i in parsed.issues] == [("warning", "empty_sheet", "通道班次")]
     assert parsed.issues[0].message == (
-        "工作表「通道班次」没有数据行：每次上传都是完整的一版，导入后这一版将没有通道班次数据"
-        "（请在同一工作簿中保留以前各月的数据）")
+        "工作表「通道班次」没有数据行：全部替换后，当前数据中的通道班次将全部删除（只报送本月时请选择“合并”）")
+    # Merged, an empty sheet changes nothing: nothing to warn of.
+    assert read_sheets(tmp_path, sheets).issues == []
 
 
 def test_a_workbook_with_headers_only_is_refused_as_holding_no_data(tmp_path):
@@ -469,14 +475,14 @@ def test_a_workbook_with_headers_only_is_refused_as_holding_no_data(tmp_path):
     assert parsed.issues[0].message == "上传的工作簿中没有任何填报数据（各工作表只有表头或模板预填的内容），未导入"
 
 
-def test_task_rows_holding_only_task_and_unit_are_unfilled_template_rows(tmp_path):
+def test_task_rows_holding_only_what_a_form_prefills_are_unfilled_template_rows(tmp_path):
     header, rows = good_sheets()["任务进展"]
-    rows = rows + [[4, "区商务委", None, None, None, None, None, None], [5, "区商务委"]]
+    rows = rows + [[4, "区商务委", "2026-06", None, None, None, None, None], [5, "区商务委"]]
     parsed = read_sheets(tmp_path, with_good(任务进展=(header, rows)))
     assert parsed.ok
     assert [(i.level, i.code, i.sheet, i.row) for i in parsed.issues] == [
         ("warning", "unfilled_rows", "任务进展", 5)]
-    assert parsed.issues[0].message == "任务进展：第5、6行共2行只有模板预填的「任务编号」、「填报单位」，视为未填报，已跳过"
+    assert parsed.issues[0].message == "任务进展：第5、6行共2行只有模板预填的「任务编号」、「填报单位」、「统计期」，视为未填报，已跳过"
     assert parsed.rows()["tasks"] == 3
 
 

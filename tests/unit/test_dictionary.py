@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from yzlogi.plan import load_plan
-from yzlogi.schema import dictionary_markdown
+from yzlogi.dictionary import dictionary_markdown
 
 PLAN = load_plan()
 
@@ -24,6 +24,7 @@ def test_the_dictionary_has_a_section_per_sheet_and_a_row_per_column():
     text = dictionary_markdown(PLAN)
     sections = [line for line in text.splitlines() if line.startswith("## ")]
     assert sections == [
+        "## 每月报送：合并、删除与全部替换",
         "## 指标进展（必需）", "## 通道班次（必需）", "## 船舶更新（必需）", "## 任务进展（必需）",
         "## 其他目标（可选）", "## 海外分拨仓（可选）", "## 货代备案企业（可选）",
     ]

@@ -132,10 +132,10 @@ def test_first_version_has_nothing_to_compare_with():
 def test_lines_in_chinese():
     lines = compute_digest(PLAN, _old(), _new()).lines(limit=3)
     assert lines[:16] == [
-        "指标进展：新增 1 行，删除 1 行，修改 1 行",
-        "通道班次：新增 1 行，删除 0 行，修改 0 行",
-        "船舶更新：新增 1 行，删除 0 行，修改 1 行",
-        "任务进展：新增 2 行，删除 0 行，修改 0 行",
+        "指标进展：新增 1 行，修改 1 行，保留 0 行，删除 1 行",
+        "通道班次：新增 1 行，修改 0 行，保留 5 行",
+        "船舶更新：新增 1 行，修改 1 行，保留 1 行",
+        "任务进展：新增 2 行，修改 0 行，保留 2 行",
         "指标数值变化（3项）：",
         "  指标2 行业规上企业营收增速 2026年5月：4.6% → 5.2%",
         "  指标2 行业规上企业营收增速 2026年6月：新增 5.6%",
@@ -173,6 +173,6 @@ def test_digest_json_is_plain_data():
                                   "month": "2026-06", "old": "序时推进", "old_month": "2026-05", "new": "滞后"}
     assert result["ships_completed"] == [{"name": "渝LNG1", "category": LNG, "completed": "2026-06"}]
     assert result["sheets"][0] == {
-        "key": "indicators", "name": "指标进展", "added": 1, "removed": 1, "changed": 1,
+        "key": "indicators", "name": "指标进展", "added": 1, "removed": 1, "changed": 1, "kept": 0,
         "added_keys": [[2, "2026-06"]], "removed_keys": [[7, "2026-05"]], "changed_keys": [[2, "2026-05"]],
     }

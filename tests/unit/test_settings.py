@@ -48,3 +48,16 @@ def test_no_other_module_reads_a_settings_variable():
     readers = {str(p.relative_to(ROOT)) for p in sources for s in config.SETTINGS
                if s.env in p.read_text(encoding="utf-8")}
     assert readers <= {"yzlogi/config.py"}
+
+
+@pytest.mark.parametrize("raw, value, problem", [
+    ("", 5, None),
+    ("10", 10, None),
+    ("28", 28, None),
+    ("31", 5, "YZLOGI_REPORT_DEADLINE_DAY=“31”不可用（应为1—28之间的整数），已按默认值 5 执行"),
+    ("0", 5, "YZLOGI_REPORT_DEADLINE_DAY=“0”不可用（应为1—28之间的整数），已按默认值 5 执行"),
+    ("五", 5, "YZLOGI_REPORT_DEADLINE_DAY=“五”不可用（应为1—28之间的整数），已按默认值 5 执行"),
+])
+def test_the_reporting_deadline_is_a_day_every_month_has(monkeypatch, raw, value, problem):
+    monkeypatch.setenv("YZLOGI_REPORT_DEADLINE_DAY", raw)
+    assert (config.report_deadline_day(), config.REPORT_DEADLINE_DAY.problem) == (value, problem)

@@ -9,6 +9,7 @@ disagree, a register no sheet holds, milestones that do not lead to the target.
 from __future__ import annotations
 
 from yzlogi.plan.model import (
+    FREQUENCIES,
     GOAL_KINDS,
     INDICATOR_KINDS,
     KIND_LABELS,
@@ -84,6 +85,9 @@ def check_plan(plan: Plan) -> list[Problem]:
             message = _check_target(owner, indicator, target, route_targets)
             if message:
                 add(message, "indicators", index, "targets")
+        if indicator.frequency not in FREQUENCIES:
+            add(f"{owner}的报送频率“{indicator.frequency}”未定义（应为 {'、'.join(FREQUENCIES)}）", "indicators", index,
+                "frequency")
         if indicator.kind == "composite" and not plan.routes:
             add(f"{owner}为组合指标（取各线路最差），但计划中没有线路（[[routes]]）", "indicators", index, "kind")
         if indicator.register is not None:

@@ -7,7 +7,7 @@ judging old data by new rules.
 
 from __future__ import annotations
 
-from yzlogi.plan.model import Plan
+from yzlogi.plan.model import FREQUENCIES, Plan
 
 LIMIT = 12  # lines listed before "……另有 N 处"
 
@@ -77,6 +77,8 @@ def _indicator_changes(a, b) -> list[str]:
             changes.append(f"{target.year}年目标 “{before}” → “{target.text}”")
     if a.lead != b.lead:
         changes.append(f"牵头单位 {'、'.join(a.lead)} → {'、'.join(b.lead)}")
+    if a.frequency != b.frequency:
+        changes.append(f"报送频率 {FREQUENCIES[a.frequency]} → {FREQUENCIES[b.frequency]}")
     return changes
 
 

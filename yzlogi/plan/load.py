@@ -302,7 +302,7 @@ class _Builder:
                                   value=tf.optional_number("value"), unit=tf.text("unit"), parts=parts))
         return Indicator(no=f.integer("no"), name=f.text("name"), unit=f.text("unit"), kind=kind, lead=f.names("lead"),
                          responsible=f.names("responsible"), source=f.text("source"), targets=tuple(targets),
-                         register=f.optional_text("register"))
+                         register=f.optional_text("register"), frequency=f.optional_text("frequency") or "monthly")
 
     def _index(self, entries: Iterable, what: str, section: str) -> dict[str, str]:
         """Folded name/alias → canonical name; an alias claimed twice is a Problem."""

@@ -18,6 +18,7 @@ from yzlogi.months import Month
 from yzlogi.text import fold
 
 INDICATOR_KINDS = ("band", "floor", "annual_flow", "level", "composite")
+FREQUENCIES = {"monthly": "每月", "quarterly": "每季度末月", "yearly": "每年12月"}
 GOAL_KINDS = ("cumulative", "floor", "band", "rank", "milestone")
 KIND_LABELS = {
     "band": "区间（左右）",
@@ -106,6 +107,7 @@ class Indicator:
     source: str
     targets: tuple[Target, ...]
     register: str | None = None  # the register sheet (schema key) whose count stands beside it
+    frequency: str = "monthly"  # how often its figure is reported: monthly | quarterly | yearly (报送情况)
 
     def target(self, year: int) -> Target:
         for target in self.targets:
@@ -402,6 +404,7 @@ class Plan:
                     "lead": list(i.lead),
                     "responsible": list(i.responsible),
                     "register": i.register,
+                    "frequency": i.frequency,
                 }
                 for i in self.indicators
             ],

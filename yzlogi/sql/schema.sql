@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS versions (
     note         VARCHAR NOT NULL,
     sha256       VARCHAR NOT NULL UNIQUE,  -- model.upload_sha256 of the files
     sample       BOOLEAN NOT NULL,         -- the bundled 示例数据
-    plan_digest  VARCHAR                   -- plans.digest: the plan it was validated and judged under
+    plan_digest  VARCHAR,                  -- plans.digest: the plan it was validated and judged under
+    mode         VARCHAR                   -- merge | replace | sample (yzlogi.merge); NULL: before merging
 );
 
 -- The files of an upload, kept under the data folder by their sha256.
@@ -107,6 +108,10 @@ DROP TABLE IF EXISTS plan_goals;
 
 -- name: add_version_plan
 ALTER TABLE versions ADD COLUMN IF NOT EXISTS plan_digest VARCHAR;
+
+-- name: add_version_mode
+-- A version of schema 1 replaced the record whole (uploads were not merged then): its mode stays NULL.
+ALTER TABLE versions ADD COLUMN IF NOT EXISTS mode VARCHAR;
 
 -- name: assign_plan_to_old_versions
 -- Once, when a schema-1 store is opened: its versions predate plan keeping, and were last judged under the current plan.

@@ -13,7 +13,8 @@ SELECT COALESCE(MAX(id), 0) + 1 FROM versions;
 SELECT COALESCE(MAX(seq), 0) + 1 FROM activations;
 
 -- name: insert_version
-INSERT INTO versions (id, committed_at, committed_by, note, sha256, sample, plan_digest) VALUES (?, ?, ?, ?, ?, ?, ?);
+INSERT INTO versions (id, committed_at, committed_by, note, sha256, sample, plan_digest, mode)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert_plan
 INSERT INTO plans (digest, plan_text, title, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING;
@@ -44,27 +45,30 @@ SELECT count(*) FROM versions;
 SELECT id FROM versions WHERE sha256 = ?;
 
 -- name: versions
--- Versions in id order, with the active flag; $id NULL for all of them.
+-- Versions in id order, with the active flag; $id NULL for all of them (those after $after).
 WITH active AS (
     SELECT version_id FROM activations ORDER BY seq DESC LIMIT 1
 )
 SELECT v.id, v.committed_at, v.committed_by, v.note, v.sha256, v.sample,
-       v.id IN (SELECT version_id FROM active) AS active, v.plan_digest
+       v.id IN (SELECT version_id FROM active) AS active, v.plan_digest, v.mode
 FROM versions AS v
-WHERE $id IS NULL OR v.id = $id
+WHERE ($id IS NULL OR v.id = $id) AND v.id > $after
 ORDER BY v.id;
 
 -- name: files
--- File names per version, in upload order; $id NULL for all versions.
+-- File names per version, in upload order; $id NULL for all versions (those after $after).
 SELECT version_id, name FROM version_files
-WHERE $id IS NULL OR version_id = $id
+WHERE ($id IS NULL OR version_id = $id) AND version_id > $after
 ORDER BY version_id, position;
 
 -- name: sheets
--- Rows per sheet per version; $id NULL for all versions.
+-- Rows per sheet per version; $id NULL for all versions (those after $after).
 SELECT version_id, sheet, row_count FROM version_sheets
-WHERE $id IS NULL OR version_id = $id
+WHERE ($id IS NULL OR version_id = $id) AND version_id > $after
 ORDER BY version_id;
+
+-- name: active_id
+SELECT version_id FROM activations ORDER BY seq DESC LIMIT 1;
 
 -- name: stored_files
 SELECT name, sha256, size, stored_as FROM version_files WHERE version_id = ? ORDER BY position;

@@ -34,11 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 
 from yzlogi import config, kept
 from yzlogi.errors import PlanError
 from yzlogi.frames import frame_from_arrow
 from yzlogi.locking import FolderLock
+from yzlogi.merge import MERGE, MODES, REPLACE, merge
 from yzlogi.model import InputFile, Issue, ParsedWorkbook, Version, VersionData, upload_sha256
 from yzlogi.plan import Plan, load_plan, load_plan_text
 from yzlogi.schema import WORKBOOK
@@ -48,8 +50,9 @@ from yzlogi.store.errors import (
 )
 from yzlogi.store.records import Activation, Export, ImportOutcome
 from yzlogi.store.tables import (
-    MIGRATES_FROM, SCHEMA_VERSION, WORKBOOK_BY_KEY, _activate, _check_schema_version, _create_progress_table, _expect,
-    _insert_all, _insert_rows, _scalar, _select_rows_sql, _token, _transaction, _typed_tables, _version, _versions,
+    MIGRATES_FROM, SCHEMA_VERSION, WORKBOOK_BY_KEY, _activate, _check_schema_version, _check_tables,
+    _create_progress_table, _expect, _load_tables,
+    _insert_all, _insert_rows, _scalar, _select_rows_sql, _token, _transaction, _version, _versions,
     layout_hash,
 )
 
@@ -65,7 +68,7 @@ UNSIGNED = "未署名"
 log = logging.getLogger(__name__)
 
 # The steps of a commit, in order; "rows:<sheet key>" follows each sheet's rows.
-KILL_POINTS = ("locked", "raw_incoming", "raw_kept", "began", "version_inserted", "files_inserted",
+KILL_POINTS = ("locked", "raw_incoming", "raw_kept", "began", "merged", "version_inserted", "files_inserted",
                *(f"rows:{sheet.key}" for sheet in WORKBOOK), "issues_inserted", "activated", "committed",
                "checkpointed", "state_written")
 
@@ -202,6 +205,7 @@ class Store:
         """Schema 1 → 2 (inside the caller's transaction): versions keep their plan. The versions
         of a schema-1 store were last judged under the current plan, which they are given."""
         con.execute(statement("schema", "add_version_plan"))
+        con.execute(statement("schema", "add_version_mode"))
         self._record_plan(con, datetime.now())
         con.execute(statement("schema", "assign_plan_to_old_versions"), [self.plan.digest])
         con.execute(statement("schema", "drop_old_plan_tables"))
@@ -238,41 +242,49 @@ class Store:
     # --- writing ----------------------------------------------------------------
 
     def import_files(self, files: Sequence[InputFile], by: str, note: str = "",
-                     expected_token: str | None = None) -> ImportOutcome:
-        """Read, validate and, when there is no error, commit an upload as the new active version
-        (with `expected_token`, only if the state is still that one: see commit)."""
+                     expected_token: str | None = None, mode: str = MERGE) -> ImportOutcome:
+        """Read, validate and, when there is no error, commit an upload as the new active version:
+        merged into the record (mode MERGE, the default) or replacing it (REPLACE, on purpose).
+        With `expected_token`, only if the state is still that one: see commit."""
         from yzlogi.workbook import read_workbook  # imported late: the reader pulls in fastexcel
 
         # Read before the store is touched: a refused upload costs no DuckDB open and leaves the folder as it was.
-        parsed = read_workbook(list(files), self.plan)
+        parsed = read_workbook(list(files), self.plan, replace=mode == REPLACE)
         if not parsed.ok:
             return ImportOutcome(parsed)
         try:
             with self._writing_ready() as con:
-                version = self._commit(parsed, by, note, sample=False, con=con, expected_token=expected_token)
+                version, merged = self._commit(parsed, by, note, sample=False, con=con, expected_token=expected_token,
+                                               mode=mode, with_merge=True)
         except DuplicateUpload as duplicate:
             return ImportOutcome(parsed, duplicate_of=duplicate.version)
-        return ImportOutcome(parsed, version=version)
+        return ImportOutcome(parsed, version=version, merge=merged)
 
     def commit(self, parsed: ParsedWorkbook, by: str, note: str = "", sample: bool = False,
-               expected_token: str | None = None) -> Version:
-        """Store a validated upload as a new version and make it active, all or nothing.
+               expected_token: str | None = None, mode: str = MERGE) -> Version:
+        """Store a validated upload as a new version and make it active, all or nothing: its rows
+        merged into the active version's record by each sheet's key (yzlogi.merge), or, with
+        mode REPLACE, as the whole record.
 
         Raises WorkbookHasErrors when `parsed` has errors, DuplicateUpload when the
         same bytes were committed before, ChangedMeanwhile when `expected_token` (the
         state_token() the caller reviewed against) is no longer the state, checked under
         the write lock (nothing is stored in any of these cases)."""
         self.ensure_ready()
-        return self._commit(parsed, by, note, sample, expected_token=expected_token)
+        return self._commit(parsed, by, note, sample, expected_token=expected_token, mode=mode)
 
     def _commit(self, parsed: ParsedWorkbook, by: str, note: str, sample: bool,
-                only_if_empty: bool = False, con=None, expected_token: str | None = None) -> Version | None:
-        """Commit under the exclusive lock: in a connection of its own, or in `con` (already writing)."""
+                only_if_empty: bool = False, con=None, expected_token: str | None = None, mode: str = MERGE,
+                with_merge: bool = False):
+        """Commit under the exclusive lock: in a connection of its own, or in `con` (already writing).
+        The merge is made against the version active under that lock, so two imports never lose a row."""
         if not parsed.ok:
             raise WorkbookHasErrors(parsed.error_count)
         if not parsed.files:
             raise ValueError("a ParsedWorkbook without files cannot be committed")
-        tables = _typed_tables(parsed)
+        if mode not in MODES:
+            raise ValueError(f"unknown import mode {mode!r}")
+        _check_tables(parsed)
         sha256 = upload_sha256(parsed.files)
         by = by.strip() or UNSIGNED
         with self._writing() if con is None else nullcontext(con) as con:
@@ -294,9 +306,17 @@ class Store:
                 with _transaction(con):
                     _kill_point("began")
                     version_id = _scalar(con, "next_version_id")
+                    active = con.execute(statement("versions", "last_activation")).fetchone()
+                    base = _version(con, active[1]) if active else None
+                    merged = merge(self.plan, _load_tables(con, base.id) if base else None,
+                                   base.id if base else None, parsed, REPLACE if sample else mode, version_id,
+                                   base_is_sample=bool(base and base.sample))
+                    tables = merged.tables
+                    _kill_point("merged")
                     self._record_plan(con, now)
+                    stored_mode = "sample" if sample else mode
                     con.execute(statement("versions", "insert_version"),
-                                [version_id, now, by, note, sha256, sample, self.plan.digest])
+                                [version_id, now, by, note, sha256, sample, self.plan.digest, stored_mode])
                     _kill_point("version_inserted")
                     for position, (file, stored_as) in enumerate(zip(parsed.files, stored), start=1):
                         con.execute(statement("versions", "insert_file"),
@@ -305,6 +325,8 @@ class Store:
                     sheets = []
                     for key, table in tables.items():
                         source = parsed.sources.get(key)
+                        if source is None and table.num_rows == 0:
+                            continue
                         sheets.append([version_id, key, table.num_rows, source.file if source else None,
                                        source.found_as if source else None, source.header_row if source else None])
                     _insert_all(con, statement("versions", "insert_sheet"), sheets)
@@ -319,14 +341,15 @@ class Store:
                     _kill_point("issues_inserted")
                     _activate(con, version_id, now, by, "sample" if sample else "commit", note)
                     _kill_point("activated")
-            except duckdb.Error as exc:
+            except (duckdb.Error, pa.ArrowException) as exc:  # the merge (Arrow) or the insert (DuckDB) failed
                 raise CommitFailed(f"保存新版本时出错（{type(exc).__name__}），已全部撤销，当前数据未改变。") from exc
             _kill_point("committed")
             con.execute("CHECKPOINT")
             _kill_point("checkpointed")
             self._write_state(con)
             _kill_point("state_written")
-            return _version(con, version_id)
+            version = _version(con, version_id)
+            return (version, merged) if with_merge else version
 
     def rollback(self, version_id: int, by: str, note: str = "", expected_token: str | None = None) -> Version:
         """Make an earlier (or any other) version active again; the switch is logged.
@@ -352,6 +375,14 @@ class Store:
         self.ensure_ready()
         with self._reading() as con:
             return _versions(con, None)
+
+    def versions_after(self, after: int) -> tuple[list[Version], int | None]:
+        """The versions with ids above `after` and the active version's id, in one read: a list kept
+        by the caller grows by what is new (versions never change but for which one is active)."""
+        self.ensure_ready()
+        with self._reading() as con:
+            active = con.execute(statement("versions", "active_id")).fetchone()
+            return _versions(con, None, after), active[0] if active else None
 
     def version(self, version_id: int) -> Version:
         self.ensure_ready()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from yzlogi.merge import Merge
 from yzlogi.model import ParsedWorkbook, Version
 from yzlogi.store.errors import WorkbookHasErrors, duplicate_message
 
@@ -75,6 +76,7 @@ class ImportOutcome:
     parsed: ParsedWorkbook
     version: Version | None = None
     duplicate_of: Version | None = None
+    merge: Merge | None = None  # what the upload did to the record (a stored version only)
 
     @property
     def stored(self) -> bool:
@@ -83,7 +85,8 @@ class ImportOutcome:
     @property
     def message(self) -> str:
         if self.version is not None:
-            return f"已导入为版本 {self.version.id}，并已设为当前版本。"
+            done = self.merge.done if self.merge is not None else ""
+            return f"已{done}导入为版本 {self.version.id}，并已设为当前版本。"
         if self.duplicate_of is not None:
             return duplicate_message(self.duplicate_of)
         return str(WorkbookHasErrors(self.parsed.error_count))

@@ -15,7 +15,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from yzlogi.model import ParsedWorkbook, Version
-from yzlogi.schema import WORKBOOK, Sheet
+from yzlogi.schema import PROVENANCE, WORKBOOK, Sheet
 from yzlogi.sql import statement
 from yzlogi.store.errors import ChangedMeanwhile, StoreUnavailable, UnknownVersion
 
@@ -61,8 +61,8 @@ def _activate(con, version_id: int, at: datetime, by: str, action: str, note: st
     con.execute(statement("versions", "insert_activation"), [seq, version_id, at, by, action, note])
 
 
-def _versions(con, version_id: int | None) -> list[Version]:
-    params = {"id": version_id}
+def _versions(con, version_id: int | None, after: int = 0) -> list[Version]:
+    params = {"id": version_id, "after": after}
     files: dict[int, list[str]] = {}
     for vid, name in con.execute(statement("versions", "files"), params).fetchall():
         files.setdefault(vid, []).append(name)
@@ -82,8 +82,9 @@ def _versions(con, version_id: int | None) -> list[Version]:
             sample=sample,
             active=active,
             plan_digest=plan_digest,
+            mode=mode,
         )
-        for vid, committed_at, by, note, sha256, sample, active, plan_digest in con.execute(
+        for vid, committed_at, by, note, sha256, sample, active, plan_digest, mode in con.execute(
             statement("versions", "versions"), params
         ).fetchall()
     ]
@@ -139,25 +140,33 @@ def _insert_rows(con, sheet: Sheet, version_id: int, table: pa.Table) -> None:
 
 
 def _select_rows_sql(sheet: Sheet) -> str:
-    names = ", ".join(_quote(name) for name, _ in sheet.stored_columns())
-    return f'SELECT {names} FROM {_quote(sheet.table)} WHERE version_id = ? ORDER BY "row"'
+    """A version's rows, the oldest upload's first, each in its file's order; the provenance of rows
+    stored before it was kept is their own version."""
+    names = ", ".join(
+        f"COALESCE({_quote(name)}, version_id) AS {_quote(name)}" if name in ("first_version", "from_version")
+        else _quote(name)
+        for name, _ in sheet.stored_columns()
+    )
+    return (f'SELECT {names} FROM {_quote(sheet.table)} WHERE version_id = ? '
+            'ORDER BY from_version NULLS FIRST, "row"')
 
 
-def _typed_tables(parsed: ParsedWorkbook) -> dict[str, pa.Table]:
-    """The parsed tables in schema order, checked against the schema's stored columns."""
+def _check_tables(parsed: ParsedWorkbook) -> None:
+    """The parsed tables are the schema's sheets, each with its value columns (the merge adds provenance)."""
     unknown = set(parsed.tables) - set(WORKBOOK_BY_KEY)
     if unknown:
         raise ValueError(f"tables for unknown sheets: {sorted(unknown)}")
-    tables = {}
-    for sheet in WORKBOOK:
-        if sheet.key not in parsed.tables:
-            continue
-        table = parsed.tables[sheet.key]
-        missing = [name for name, _ in sheet.stored_columns() if name not in table.column_names]
+    provenance = {name for name, _ in PROVENANCE}
+    for key, table in parsed.tables.items():
+        missing = [name for name, _ in WORKBOOK_BY_KEY[key].stored_columns()
+                   if name not in table.column_names and name not in provenance]
         if missing:
-            raise ValueError(f"table {sheet.key} lacks stored columns {missing}")
-        tables[sheet.key] = table
-    return tables
+            raise ValueError(f"table {key} lacks stored columns {missing}")
+
+
+def _load_tables(con, version_id: int) -> dict[str, pa.Table]:
+    """Every stored table of a version as Arrow (what the next merge starts from)."""
+    return {sheet.key: con.sql(_select_rows_sql(sheet), params=[version_id]).to_arrow_table() for sheet in WORKBOOK}
 
 
 def _insert_all(con, sql: str, rows: list[list[object]]) -> None:
