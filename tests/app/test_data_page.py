@@ -179,7 +179,7 @@ def test_a_wrong_passcode_is_refused_and_slowed_then_the_right_one_unlocks(page,
     clock.now += 1
     unlock(at)
     assert texts(at.error) == []
-    assert texts(at.success) == ["已解锁：本会话可以上传数据和回滚版本。"]
+    assert texts(at.success) == ["已解锁：本会话可以上传数据、回滚版本和办理督办事项。"]
     assert [f.label for f in at.file_uploader] == ["上传填报工作簿（.xlsx / .xls / .ods），或每个工作表一个 CSV 文件"]
     assert throttle.failures(SESSION_KEY) == 0
     assert at.session_state["data_passcode"] == ""  # the callback forgot it

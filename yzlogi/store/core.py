@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # pandas is imported where frames are made: importing it alon
 
 DB_FILE = "yzlogi.duckdb"
 STATE_FILE = "yzlogi.state"
+WRITES_FILE = "yzlogi.writes"  # changes with every write: Store.writes_token()
 SAMPLE_BY = "系统"
 SAMPLE_NOTE = "示例数据（首次启动时自动导入；导入正式数据后不再生效）"
 UNSIGNED = "未署名"
@@ -507,9 +509,22 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to a ready store, under the folder's exclusive lock (one writer
-        at a time, app and command line alike); the caller's writes are its own transaction."""
+        at a time, app and command line alike); the caller's writes are its own transaction.
+        When the block ends without an exception, writes_token() changes."""
         with self._writing_ready() as con:
             yield con
+            self._touch_writes()
+
+    def writes_token(self) -> str:
+        """A cheap token that changes after every write through writing() and every commit (follow-up
+        items, answers in a return): what a page caches items on. Reads one small file, never DuckDB."""
+        try:
+            return (self.folder / WRITES_FILE).read_text(encoding="ascii").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return ""
+
+    def _touch_writes(self) -> None:
+        kept.write_atomically(self.folder / WRITES_FILE, f"{time.time_ns()}\n".encode("ascii"), durable=False)
 
     @contextmanager
     def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
