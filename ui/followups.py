@@ -147,7 +147,7 @@ def _raise(key: str, options: dict[str, tuple[str, str, tuple[str, ...]]], view:
     if about not in options:
         flash(key, "error", "请选择督办的事项。")
         return
-    units = st.session_state.get(f"{key}_units") or options[about][2]
+    units = st.session_state.get(f"{key}_units_{about}") or options[about][2]
     text = st.session_state.get(f"{key}_text") or ""
     due = st.session_state.get(f"{key}_due")
     by = _signed(key)
@@ -174,11 +174,12 @@ def raise_form(key: str, choices: list[tuple[str, str, str, tuple[str, ...]]], v
         return
     options = {about: (label, subject, leads) for about, label, subject, leads in choices}
     names = [d.name for d in view.plan.departments]
+    st.markdown(f"**{title}**")
+    # Outside the form: choosing the subject reruns, so the units below follow its lead units.
+    about = st.selectbox("督办的事项", list(options), key=f"{key}_about", format_func=lambda a: options[a][0])
     with st.form(f"{key}_form", clear_on_submit=False, border=False):
-        st.markdown(f"**{title}**")
-        about = st.selectbox("督办的事项", list(options), key=f"{key}_about", format_func=lambda a: options[a][0])
         st.multiselect("办理单位（默认为牵头单位）", names, default=[u for u in options[about][2] if u in names],
-                       key=f"{key}_units")
+                       key=f"{key}_units_{about}")
         st.text_area("督办要求", key=f"{key}_text", max_chars=2000, placeholder="如：7月15日前报送渝穗班列追赶计划")
         left, right = st.columns(2)
         left.date_input("截止日期", value=today() + timedelta(days=DEFAULT_DUE_DAYS), min_value=today(),
