@@ -57,7 +57,7 @@ st.caption(
     f"版本 v{view.version.id} 与上一版本 v{previous.id} 的比较（按 {view.as_of.label} 计算灯号）"
     if previous else "这是第一个版本。"
 )
-render.lines(digest.lines())
+render.lines(digest.lines(rows=False))
 
 st.header("会议材料")
 exports.render_downloads(view)
