@@ -15,7 +15,12 @@ names = [d.name for d in plan.departments]
 requested = st.query_params.get("dept", "")
 resolved = plan.resolve_department(requested) if requested else None
 if requested and resolved is None:
-    st.error(f"计划中没有部门“{render.escape_md(requested)}”，请从下面选择。")  # the URL's text: inert
+    guess = plan.suggest_department(requested)
+    # The URL's text is shown inert (escaped); a close name is offered as the link to follow.
+    st.error(f"计划中没有部门“{render.escape_md(requested)}”" + (f"，您是否要找：{guess}？" if guess else "，请从下面选择。"))
+    if guess and st.button(f"打开{guess}", icon=":material/arrow_forward:", key="department_suggested"):
+        st.query_params["dept"] = guess
+        st.rerun()
 
 chosen = st.selectbox("部门", names, index=names.index(resolved) if resolved else None,
                       placeholder="选择一个部门", key=f"department_{resolved or ''}")

@@ -132,7 +132,19 @@ def test_department_deep_link_accepts_an_alias(app, expected):
 def test_department_deep_link_with_an_unknown_name_says_so(app):
     at = app("pages/department.py", query={"dept": "区教委"})
     assert not at.exception
-    assert "计划中没有部门“区教委”" in at.error[0].value
+    assert [e.value for e in at.error] == ["计划中没有部门“区教委”，请从下面选择。"]
+    assert not [b for b in at.button if b.key == "department_suggested"]
+
+
+def test_department_deep_link_with_a_wrong_name_suggests_the_closest_and_opens_it(app):
+    at = app("pages/department.py", query={"dept": "商务局"})
+    assert [e.value for e in at.error] == ["计划中没有部门“商务局”，您是否要找：区商务委？"]
+    suggested = at.button(key="department_suggested")
+    assert suggested.label == "打开区商务委"
+    suggested.click().run()
+    assert not at.exception and not at.error
+    assert at.query_params["dept"] == "区商务委"
+    assert at.header[0].value == "区商务委"
 
 
 def test_choosing_an_earlier_month_recomputes_every_light(app, expected):
