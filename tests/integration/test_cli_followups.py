@@ -177,7 +177,7 @@ def test_an_import_and_a_rollback_from_the_command_line_leave_the_items(raised, 
     ok(run(raised, "followup", "answer", 1, "--text", "已起草", "--by", "李四"))
     before = listing(raised)
     path = write_xlsx(tmp_path / "7月进度.xlsx", good_sheets())
-    assert ok(run(raised, "import", path, "--by", "张三")).splitlines()[-1] == "已导入为版本 3，并已设为当前版本。"
+    assert ok(run(raised, "import", path, "--by", "张三")).splitlines()[-1] == "已合并到已有数据，导入为版本 3，并已设为当前版本。"
     assert listing(raised) == before
     ok(run(raised, "rollback", 1, "--by", "王五"))
     assert listing(raised) == before
