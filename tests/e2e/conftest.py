@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import (CHROMIUM, CHROMIUM_ARGS, IDLE_JS, PENDING_JS, ROOT, STREAM_PATH, VIEWPORT, AppServer, run_finished)
+from harness import (CHROMIUM, CHROMIUM_ARGS, IDLE_JS, PENDING_JS, ROOT, STREAM_PATH, VIEWPORT, AppServer,  # noqa: F401
+                     plan, run_finished)  # plan: re-exported, the tests import it from here
 
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 # The glide data grid draws on a canvas and keeps an accessible copy of the
