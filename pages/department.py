@@ -1,8 +1,9 @@
-"""部门详情 — one department (?dept=区商务委, aliases accepted): its red and yellow items first."""
+"""部门详情 — one department (?dept=区商务委, aliases accepted): its 督办事项 first, then its red
+and yellow items, its returns, its tasks."""
 
 import streamlit as st
 
-from ui import context, render, returns
+from ui import context, followups, render, returns
 from yzlogi import views
 from yzlogi.status import department_status
 
@@ -27,6 +28,10 @@ if st.query_params.get("dept") != chosen:
 detail = department_status(status, plan, chosen)
 st.header(chosen)
 st.caption(f"截至 {view.as_of.label}。牵头任务 {len(detail.led_tasks)} 项，责任任务 {len(detail.supported_tasks)} 项。")
+
+st.subheader("督办事项")
+followups.unit_section(chosen, view)
+
 counts = detail.counts()
 render.light_counts(counts)
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import context, exports, render
+from ui import context, exports, followups, render
 from yzlogi import views
 
 view = context.require()
@@ -18,12 +18,20 @@ st.caption(f"数据版本：{render.escape_md(context.version_label(view.version
 counts = status.counts()["total"]
 render.light_counts(counts)
 
+overdue = followups.overview_summary()
+
 st.header("需要关注：红灯、黄灯")
 exceptions = views.exceptions_table(status)
 if exceptions.empty:
     st.success("没有红灯或黄灯事项。")
 else:
     render.table(exceptions)
+if overdue:
+    st.subheader("逾期的督办事项")
+    followups.table(overdue)
+if not exceptions.empty:
+    with st.expander("对红灯、黄灯事项交办督办"):
+        followups.raise_form("overview_raise", followups.alert_choices(status.exceptions()), view)
 
 st.header(f"主要指标（{status.current_year}年）")
 cards = [views.indicator_card(item) for item in status.current_indicators()]

@@ -85,12 +85,12 @@ def lock() -> None:
     st.session_state.pop(TOKEN_KEY, None)
 
 
-def _attempt() -> None:
+def _attempt(field: str = PASSCODE_KEY) -> None:
     """The unlock form's callback: check the passcode, then forget it.
 
     A callback: the attempt is made once per click, before this run draws the panel."""
-    passcode = st.session_state.get(PASSCODE_KEY) or ""
-    st.session_state[PASSCODE_KEY] = ""  # never kept in session state
+    passcode = st.session_state.get(field) or ""
+    st.session_state[field] = ""  # never kept in session state
     encoded = passcode_hash()
     if not encoded:
         return
@@ -108,8 +108,11 @@ def _attempt() -> None:
         st.session_state[MESSAGE_KEY] = attempt.message
 
 
-def panel() -> bool:
-    """The access panel: how to enable, the passcode form, or the unlocked state; whether unlocked."""
+def panel(what: str = "上传数据和回滚版本", key: str = "data") -> bool:
+    """The access panel: how to enable, the passcode form, or the unlocked state; whether unlocked.
+
+    The same unlock serves every page of the session (数据管理's upload, the 督办 forms); `what`
+    says what it is for here, `key` keeps the widgets of two panels on one page apart."""
     message = st.session_state.pop(MESSAGE_KEY, None)
     encoded = usable_hash()
     if encoded is None:
@@ -118,13 +121,13 @@ def panel() -> bool:
         return False
     if unlocked():
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.success("已解锁：本会话可以上传数据和回滚版本。", icon=":material/lock_open:")
-        right.button("锁定", key="data_lock", on_click=lock, help="结束本会话的上传和回滚权限。")
+        left.success("已解锁：本会话可以上传数据、回滚版本和办理督办事项。", icon=":material/lock_open:")
+        right.button("锁定", key=f"{key}_lock", on_click=lock, help="结束本会话的上传、回滚和督办权限。")
         return True
-    with st.form(FORM_KEY, clear_on_submit=True, enter_to_submit=True):
-        st.markdown("上传数据和回滚版本需要输入上传口令（查看不需要）。")
-        st.text_input("上传口令", type="password", key=PASSCODE_KEY, autocomplete="off")
-        st.form_submit_button("解锁", key="data_unlock", type="primary", on_click=_attempt)
+    with st.form(f"{key}_unlock_form" if key != "data" else FORM_KEY, clear_on_submit=True, enter_to_submit=True):
+        st.markdown(f"{what}需要输入上传口令（查看不需要）。")
+        st.text_input("上传口令", type="password", key=f"{key}_passcode", autocomplete="off")
+        st.form_submit_button("解锁", key=f"{key}_unlock", type="primary", on_click=_attempt, args=(f"{key}_passcode",))
     if message:
         st.error(message, icon=":material/block:")
     return False

@@ -3,7 +3,8 @@ the 会议简报 PDF of the version and as-of month on screen.
 
 A file is made only when its button is clicked (Streamlit's deferred download
 data), from yzlogi.snapshot.take exactly as the command line makes it, and the
-bytes are cached per (version, as-of, format): versions never change. Each
+bytes are cached per (version, as-of, format, day, follow-up writes): versions never change, the
+督办事项 section does. Each
 download is recorded in the store (Store.record_export) with the sha256 of
 what was handed out.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 
 import streamlit as st
 
@@ -30,10 +32,12 @@ log = logging.getLogger(__name__)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def briefing_bytes(_store: Store, _plan: Plan, folder: str, version_id: int, as_of: str, fmt: str) -> bytes:
-    """The briefing of a version at a month, made once per (data folder, version, as-of, format)."""
+def briefing_bytes(_store: Store, _plan: Plan, folder: str, version_id: int, as_of: str, fmt: str, day: str,
+                   writes: str) -> bytes:
+    """The briefing of a version at a month on a day (its 督办事项 section is as they stand that day),
+    made once per (data folder, version, as-of, format, day, follow-up writes)."""
     shot = snapshot.take(_store, version_id, Month.parse(as_of))
-    return briefing.build(shot, _plan, fmt)
+    return briefing.build(shot, _plan, fmt, date.fromisoformat(day))
 
 
 def producer(store: Store, plan: Plan, version_id: int, as_of: str, fmt: str) -> Callable[[], bytes]:
@@ -43,7 +47,8 @@ def producer(store: Store, plan: Plan, version_id: int, as_of: str, fmt: str) ->
     failure to record is logged rather than withholding the file from a meeting."""
 
     def produce() -> bytes:
-        data = briefing_bytes(store, plan, str(store.folder), version_id, as_of, fmt)
+        data = briefing_bytes(store, plan, str(store.folder), version_id, as_of, fmt, date.today().isoformat(),
+                              store.writes_token())
         try:
             store.record_export(version_id, as_of, fmt, data, via=VIA)
         except YzlogiError:
@@ -75,6 +80,6 @@ def render_downloads(view: context.View) -> None:
         if unavailable:
             column.caption(missing_font)
     st.caption(
-        f"会议材料按{view.as_of.label}、数据版本 v{version_id} 生成；同一版本和月份再次导出的文件完全相同，"
-        "每次导出都记入导出记录（python -m yzlogi exports）。"
+        f"会议材料按{view.as_of.label}、数据版本 v{version_id} 生成，督办事项按今天（{date.today():%Y-%m-%d}）的情况列出；"
+        "同一版本、月份和日期再次导出的文件完全相同，每次导出都记入导出记录（python -m yzlogi exports）。"
     )

@@ -25,10 +25,11 @@ ROUTES = PageSpec("pages/routes.py", "通道班次", ":material/train:", "routes
 FLEET = PageSpec("pages/fleet.py", "船舶更新", ":material/directions_boat:", "fleet")
 TASKS = PageSpec("pages/tasks.py", "部门任务", ":material/grid_view:", "tasks")
 DEPARTMENT = PageSpec("pages/department.py", "部门详情", ":material/apartment:", "department")
+FOLLOWUPS = PageSpec("pages/followups.py", "督办事项", ":material/assignment_late:", "followups")
 PLAN = PageSpec("pages/plan.py", "计划总览", ":material/menu_book:", "plan")
 DATA = PageSpec("pages/data.py", "数据管理", ":material/upload_file:", "data")
 
-PAGES: tuple[PageSpec, ...] = (OVERVIEW, INDICATORS, ROUTES, FLEET, TASKS, DEPARTMENT, PLAN, DATA)
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, INDICATORS, ROUTES, FLEET, TASKS, DEPARTMENT, FOLLOWUPS, PLAN, DATA)
 
 
 def pages_for(plan) -> tuple[PageSpec, ...]:

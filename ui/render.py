@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from yzlogi import levels
+from yzlogi.followups.lights import CLOSED_LOOK
 from yzlogi.status import Light
 from yzlogi.views import exceptions_table
 
@@ -46,7 +47,7 @@ ROW_HEIGHT = 38  # px; fixed so that a table's full height can be computed
 
 
 def _cell_style(value: object) -> str:
-    for key, level in levels.LEVELS.items():
+    for key, level in [*levels.LEVELS.items(), (CLOSED_LOOK.key, CLOSED_LOOK)]:
         if value == f"{level.mark} {level.label}":
             text = "#111827" if key == levels.YELLOW else "#ffffff"
             return f"background-color: {level.colour}; color: {text}; font-weight: 700"

@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 
+from yzlogi.cycle_commands import today_arg
 from yzlogi.errors import YzlogiError, write_error
 
 EXIT_USAGE = 2
@@ -170,7 +171,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for issue in parsed.warnings:
         print(f"  [{LEVEL_LABELS[issue.level]}] {issue.message}")
     if outcome.merge is not None:
-        for line in outcome.merge.lines():
+        for line in [*outcome.merge.lines(), *outcome.answer_lines()]:
             print(f"  {line}")
     print(outcome.message)
     return 0
@@ -257,9 +258,10 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     from yzlogi import briefing, snapshot
 
     as_of = snapshot.parse_month(args.as_of) if args.as_of else None
+    day = today_arg(args.today)
     store = _store()
     shot = snapshot.take(store, args.version, as_of)
-    data = briefing.build(shot, shot.plan, args.format)
+    data = briefing.build(shot, shot.plan, args.format, day)
     path = Path(args.output)
     if path.is_dir():
         path = path / briefing.file_name(shot.version.id, shot.as_of, args.format)
@@ -270,6 +272,28 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     export = store.record_export(shot.version.id, shot.as_of, args.format, data, by=args.by, via="cli")
     print(f"已生成{briefing.TITLES[args.format]}：{path}（{briefing.as_of_text(shot)}，数据版本 v{shot.version.id}，"
           f"{len(data):,} 字节，SHA-256 {export.sha256[:16]}…），已记入导出记录 {export.id}。")
+    return 0
+
+
+def cmd_notice(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from yzlogi.followups import notice
+
+    day = today_arg(args.today)
+    path = Path(args.output)
+    fmt = notice.format_of(path) if not path.is_dir() else args.format
+    if fmt is None:
+        raise YzlogiError(f"督办通知单只能保存为 .xlsx 或 .pdf 文件：{path}")
+    found = notice.notice_for(_store(), args.dept, day)
+    data = notice.build(found, fmt)
+    if path.is_dir():
+        path = path / notice.file_name(found.unit, day, fmt)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise YzlogiError(write_error(path, exc)) from None
+    print(f"已生成{found.unit}的{notice.TITLE}：{path}（截至 {day:%Y-%m-%d}，未办结事项 {len(found.open)} 项）。")
     return 0
 
 
@@ -399,7 +423,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", type=int, metavar="ID", help="版本号，默认为当前版本")
     p.add_argument("--as-of", metavar="YYYY-MM", help="截至月份，默认为该版本数据中的最新月份")
     p.add_argument("--by", default=_default_by(), help="导出人，默认为当前系统用户名")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="督办事项按哪一天列出和计算灯号，默认为今天")
     p.set_defaults(func=cmd_briefing)
+
+    from yzlogi.followups import commands as followup_commands
+
+    followup_commands.register(commands, _default_by())
+
+    p = commands.add_parser("notice", help="生成某单位的督办通知单（其未办结的督办事项），xlsx 或 pdf")
+    p.add_argument("--dept", required=True, metavar="单位", help="单位名称（可用简称或别称）")
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="保存路径（.xlsx 或 .pdf）；为文件夹时使用默认文件名")
+    p.add_argument("--format", choices=("xlsx", "pdf"), default="pdf", help="保存到文件夹时的格式，默认 pdf")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天列出事项和计算灯号，默认为今天")
+    p.set_defaults(func=cmd_notice)
 
     p = commands.add_parser("exports", help="列出会议材料的导出记录")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")

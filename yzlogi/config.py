@@ -77,8 +77,13 @@ BACKUP_KEEP = Setting("backup_keep", "YZLOGI_BACKUP_KEEP", "14",
 REPORT_DEADLINE_DAY = Setting("report_deadline_day", "YZLOGI_REPORT_DEADLINE_DAY", "5",
                               "每月进展的报送截止日：次月的第几日（1—28；报送情况、催报清单按此判断按时或逾期）",
                               kind="int", minimum=1, maximum=28)
+FOLLOWUP_DUE_SOON_DAYS = Setting(
+    "followup_due_soon_days", "YZLOGI_FOLLOWUP_DUE_SOON_DAYS", "7",
+    "督办事项临期天数：未办结的事项距截止日期不超过这么多天（含截止当天）时亮黄灯（临期），过了截止日期亮红灯（逾期）",
+    kind="int", minimum=0)
 
-SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, REPORT_DEADLINE_DAY, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP)
+SETTINGS: tuple[Setting, ...] = (DATA_DIR, PLAN_FILE, REPORT_DEADLINE_DAY, TRUSTED_PROXIES, BACKUP_DIR, BACKUP_KEEP,
+                                 FOLLOWUP_DUE_SOON_DAYS)
 
 
 def report_deadline_day() -> int:
@@ -109,6 +114,11 @@ def backup_dir() -> Path:
 def backup_keep() -> int:
     """How many scheduled backups to keep: YZLOGI_BACKUP_KEEP, default 14."""
     return BACKUP_KEEP.value
+
+
+def followup_due_soon_days() -> int:
+    """How many days before its due date an open follow-up item turns yellow: YZLOGI_FOLLOWUP_DUE_SOON_DAYS, default 7."""
+    return FOLLOWUP_DUE_SOON_DAYS.value
 
 
 def settings_markdown() -> str:

@@ -37,7 +37,10 @@ def cmd_template(args: argparse.Namespace) -> int:
         if args.dept:
             unit = _department(plan, args.dept)
             month = snapshot.parse_month(args.month) if args.month else _owed_month(plan)
-            content = forms.unit_form(plan, data, unit, month)
+            from yzlogi.followups import service
+
+            # 督办反馈 lists the unit's open follow-up items, for its answers.
+            content = forms.unit_form(plan, data, unit, month, service.items(store, unit))
             what = f"{unit}{month.label}报送表"
         else:
             from yzlogi.status import default_as_of
@@ -74,21 +77,19 @@ def _department(plan, name: str) -> str:
     return found
 
 
-def _today(text: str | None):
+def today_arg(text: str | None):
+    """A --today argument (YYYY-MM-DD), today when not given."""
     from datetime import date
 
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise YzlogiError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，如 2026-07-05") from None
+    from yzlogi.followups.commands import parse_day
+
+    return parse_day(text) if text else date.today()
 
 
 def _owed_month(plan, today=None):
     from yzlogi.returns import owed_month
 
-    return owed_month(today or _today(None), plan)
+    return owed_month(today or today_arg(None), plan)
 
 
 def _returns(args: argparse.Namespace):
@@ -101,7 +102,7 @@ def _returns(args: argparse.Namespace):
     if version is None:
         raise YzlogiError("还没有任何数据版本。")
     plan = store.plan_of(version)
-    today = _today(args.today)
+    today = today_arg(args.today)
     month = snapshot.parse_month(args.month) if args.month else _owed_month(plan, today)
     versions = {v.id: v for v in store.versions()}
     return plan, compute_returns(plan, store.load(version.id), versions, month, config.report_deadline_day(), today)

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from yzlogi.plan import Plan
 
 # The views a meeting steps through, in order (总览 → 年度指标 → 通道班次 → 船舶更新
-# → 部门任务), by their url paths; a plan without routes or fleet skips their view.
-VIEWS: tuple[str, ...] = ("overview", "indicators", "routes", "fleet", "tasks")
+# → 部门任务 → 督办事项), by their url paths; a plan without routes or fleet skips their view.
+VIEWS: tuple[str, ...] = ("overview", "indicators", "routes", "fleet", "tasks", "followups")
 DEFAULT_SECONDS = 30
 MIN_SECONDS = 5
 MAX_SECONDS = 600

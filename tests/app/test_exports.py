@@ -3,6 +3,8 @@ for the version and month on screen, and what a click hands out and records."""
 
 import hashlib
 
+from datetime import date
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -44,8 +46,8 @@ def test_both_buttons_are_offered_for_the_version_and_month_on_screen(folder):
     assert [(b.proto.label, b.proto.disabled) for b in buttons] == [
         ("下载推进情况汇总表（Excel）", False), ("下载会议简报（PDF）", False)]
     assert all(b.proto.deferred_file_id for b in buttons)  # made on click, not on every page run
-    assert at.caption[0].value == ("会议材料按2026年10月、数据版本 v1 生成；同一版本和月份再次导出的文件完全相同，"
-                                   "每次导出都记入导出记录（python -m yzlogi exports）。")
+    assert at.caption[0].value == (f"会议材料按2026年10月、数据版本 v1 生成，督办事项按今天（{date.today():%Y-%m-%d}）的情况列出；"
+                                   "同一版本、月份和日期再次导出的文件完全相同，每次导出都记入导出记录（python -m yzlogi exports）。")
 
 
 def test_an_earlier_month_in_the_url_is_what_the_buttons_export(folder):

@@ -11,6 +11,7 @@ nothing is fetched) is tests/e2e/test_inert_text.py.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from builders import good_sheets, write_xlsx
 from page_helpers import frame_with
 from ui import meeting as ui_meeting
 from ui.render import escape_md
+from yzlogi.followups import service
 from yzlogi.meeting import VIEWS
 from yzlogi.model import InputFile
 from yzlogi.store import Store
@@ -60,6 +62,10 @@ def hostile(app, tmp_path):
     outcome = store.import_files([InputFile(path.name, path.read_bytes())], by=f"{DIRECTIVE}{MD_LINK}",
                                  note=f"备注 {SCRIPT}")
     assert outcome.stored and outcome.version.id == 2, outcome.message
+    # A follow-up item whose requirement and answer carry payloads, overdue so that 总览 lists it.
+    item = service.raise_item(store, "task:8", f"要求 {SCRIPT}{MD_LINK}", date(2026, 6, 15), f"{DIRECTIVE}",
+                              at=datetime(2026, 6, 1, 9))
+    service.answer(store, item.id, f"反馈 {MD_IMAGE}", f"{IMG}", at=datetime(2026, 6, 2, 9))
     return store
 
 
@@ -122,7 +128,7 @@ def shown(texts: list[str], tables: list[bytes], text: str) -> bool:
     return any(escaped in t for t in texts) or any(escaped.encode() in b for b in tables)
 
 
-PAGES = ["overview", "indicators", "routes", "fleet", "tasks", "plan", "data"]
+PAGES = ["overview", "indicators", "routes", "fleet", "tasks", "followups", "plan", "data"]
 
 
 @pytest.mark.parametrize("page", PAGES)

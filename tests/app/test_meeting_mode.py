@@ -1,12 +1,17 @@
 """会议模式 in the real app script: every view renders in it, large-type tables,
 and the walk moves on when its countdown runs out or when stepped by hand."""
 
+from datetime import date, datetime
+
 import pytest
 
 from ui import meeting as ui_meeting
+from yzlogi.followups import service
+from yzlogi.store import Store
 from yzlogi.meeting import VIEWS, Walk
 
-TITLES = {"overview": "总览", "indicators": "年度指标", "routes": "通道班次", "fleet": "船舶更新", "tasks": "部门任务"}
+TITLES = {"overview": "总览", "indicators": "年度指标", "routes": "通道班次", "fleet": "船舶更新", "tasks": "部门任务",
+          "followups": "督办事项"}
 
 
 def _meeting(app, page="pages/overview.py"):
@@ -20,7 +25,10 @@ def _button(at, key):
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_every_view_renders_in_meeting_mode(app, view):
+def test_every_view_renders_in_meeting_mode(app, tmp_path, view):
+    if view == "followups":  # an overdue item, for the table the meeting looks at
+        store = Store(tmp_path / "var")
+        service.raise_item(store, "task:8", "报送追赶计划", date(2026, 6, 15), "张三", at=datetime(2026, 6, 1, 9))
     at = _meeting(app, f"pages/{view}.py")
     assert not at.exception
     assert at.title[0].value == TITLES[view]
@@ -60,7 +68,7 @@ def test_stepping_by_hand_both_ways(app):
     assert at.title[0].value == "年度指标"
     _button(at, "meeting_prev").click().run()
     _button(at, "meeting_prev").click().run()
-    assert at.title[0].value == "部门任务"
+    assert at.title[0].value == "督办事项"  # the walk's last view
 
 
 def test_leaving_meeting_mode_restores_the_normal_page(app):

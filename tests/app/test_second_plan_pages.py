@@ -46,7 +46,7 @@ def test_the_second_plan_has_no_fleet_page_and_its_walk_skips_it(second):
 
     at = second()
     assert not at.exception
-    assert meeting.views_for(load_plan(SECOND_PLAN)) == ("overview", "indicators", "routes", "tasks")
+    assert meeting.views_for(load_plan(SECOND_PLAN)) == ("overview", "indicators", "routes", "tasks", "followups")
     with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
         at.switch_page("pages/fleet.py")
     assert "pages/routes.py" in str(refused.value) and "pages/fleet.py'," not in str(refused.value)

@@ -42,7 +42,7 @@ from yzlogi.store import Store
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSCODE = "渝中物流-2026"
 LOCKED = "尝试过于频繁，请 15 分钟后再试。"
-UNLOCKED = "已解锁：本会话可以上传数据和回滚版本。"
+UNLOCKED = "已解锁：本会话可以上传数据、回滚版本和办理督办事项。"
 
 
 class Relay:

@@ -4,14 +4,16 @@ fresh folder, as-of 2026-10) and a hostile upload whose text looks like formulas
 import io
 import re
 import zipfile
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from builders import good_sheets, write_csv
 from yzlogi import briefing, snapshot
-from yzlogi.briefing.xlsx import (INDICATORS_SHEET, LINE_HEIGHT, ROUTES_SHEET, TASK_COLUMNS, TASK_WIDTHS,
-                                  TASKS_SHEET)
+from yzlogi.briefing.xlsx import (FOLLOWUPS_SHEET, INDICATORS_SHEET, LINE_HEIGHT, ROUTES_SHEET, TASK_COLUMNS,
+                                  TASK_WIDTHS, TASKS_SHEET)
+from yzlogi.followups import service as followups
 from yzlogi.model import InputFile
 from yzlogi.months import Month
 from yzlogi.store import Store
@@ -43,12 +45,14 @@ def task_rows(ws) -> dict[int, tuple]:
             if isinstance(row[0].value, int)}
 
 
-def test_workbook_has_the_three_sheets_each_titled_with_plan_month_and_version(book, sample_store):
-    assert book.sheetnames == [TASKS_SHEET, INDICATORS_SHEET, ROUTES_SHEET]
+def test_workbook_has_the_four_sheets_each_titled_with_plan_month_and_version(book, sample_store):
+    assert book.sheetnames == [TASKS_SHEET, INDICATORS_SHEET, ROUTES_SHEET, FOLLOWUPS_SHEET]
     plan = sample_store.plan
     assert book[TASKS_SHEET]["A1"].value == f"{plan.title}重点任务推进情况汇总表"
     assert book[INDICATORS_SHEET]["A1"].value == f"{plan.title}主要指标完成情况（2026年）"
     assert book[ROUTES_SHEET]["A1"].value == f"{plan.title}通道班次与船舶更新情况"
+    assert book[FOLLOWUPS_SHEET]["A1"].value == f"{plan.title}督办事项办理情况"
+    assert book[FOLLOWUPS_SHEET]["A3"].value == "暂无督办事项。"  # a fresh folder: none raised yet
     version = sample_store.version(1)
     for ws in book.worksheets:
         info = ws["A2"].value.split("\n")
@@ -202,13 +206,16 @@ def hostile_xlsx(tmp_path_factory):
     store = Store(folder / "data", sample=None)
     outcome = store.import_files(files, by="测试")
     assert outcome.stored, outcome.message
-    return briefing.build_xlsx(snapshot.take(store), store.plan)
+    # A follow-up item whose requirement and answer look like formulas too (the 督办事项 sheet).
+    raised = followups.raise_item(store, "task:8", HOSTILE[0], date(2026, 7, 15), "@张三", at=datetime(2026, 7, 1, 9))
+    followups.answer(store, raised.id, HOSTILE[4], "-李四", at=datetime(2026, 7, 10, 9))
+    return briefing.build_xlsx(snapshot.take(store), store.plan, date(2026, 7, 20))
 
 
 def test_no_cell_of_the_workbook_is_a_formula_even_for_hostile_text(hostile_xlsx):
     with zipfile.ZipFile(io.BytesIO(hostile_xlsx)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-        assert len(sheets) == 3
+        assert len(sheets) == 4
         for name in sheets:
             assert not re.search(rb"<f[ >]", archive.read(name)), name
     book = load_workbook(io.BytesIO(hostile_xlsx))
@@ -228,6 +235,17 @@ def test_hostile_text_is_kept_verbatim_as_text_with_the_quote_prefix(hostile_xls
     assert rows["-2"][5:7] == ("+SUM(A1)", "=2")
     assert rows["+SUM(A1)"][:4] == ("+SUM(A1)", "2026年6月", 5, 5)
     assert cells["LNG动力船舶更新"].quotePrefix is False  # ordinary text carries no prefix
+
+
+def test_hostile_follow_up_text_is_inert_text_in_the_followups_sheet(hostile_xlsx):
+    ws = load_workbook(io.BytesIO(hostile_xlsx))[FOLLOWUPS_SHEET]
+    rows = [row for row in ws.iter_rows() if row[0].value == 1]
+    assert len(rows) == 1
+    values = [c.value for c in rows[0]]
+    assert values == [1, "任务8 提升通道运力投入强度", "区交通运输委", "=1+1", "2026年7月15日", "■ 红",
+                      "截止 2026年7月15日，已逾期 5 天 → 红灯", f"2026-07-10（-李四）：{HOSTILE[4]}"]
+    requirement = rows[0][3]
+    assert (requirement.data_type, requirement.quotePrefix, requirement.number_format) == ("s", True, "@")
 
 
 def test_hostile_task_text_is_labelled_by_unit_in_the_summary(hostile_xlsx):

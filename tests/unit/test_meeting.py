@@ -5,17 +5,17 @@ import pytest
 from yzlogi.meeting import DEFAULT_SECONDS, VIEWS, Walk, clamp_seconds, step
 
 
-def test_the_walk_visits_the_five_views_in_the_issue_order():
-    assert VIEWS == ("overview", "indicators", "routes", "fleet", "tasks")
+def test_the_walk_visits_the_five_views_then_the_follow_up_items():
+    assert VIEWS == ("overview", "indicators", "routes", "fleet", "tasks", "followups")
     seen, view = [], "overview"
-    for _ in range(6):
+    for _ in range(7):
         seen.append(view)
         view = step(view)
-    assert seen == ["overview", "indicators", "routes", "fleet", "tasks", "overview"]
+    assert seen == ["overview", "indicators", "routes", "fleet", "tasks", "followups", "overview"]
 
 
 @pytest.mark.parametrize("current, by, expected", [
-    ("overview", -1, "tasks"), ("tasks", 1, "overview"), ("routes", -1, "indicators"),
+    ("overview", -1, "followups"), ("tasks", 1, "followups"), ("followups", 1, "overview"), ("routes", -1, "indicators"),
     ("plan", 1, "overview"), ("department", -1, "overview"),
 ])
 def test_stepping_by_hand_wraps_and_starts_from_the_overview(current, by, expected):

@@ -1,7 +1,8 @@
 """The A4 meeting briefing as PDF (fpdf2): what the work group takes away.
 
 Page one names the plan, the as-of month and the version, and counts the
-lights; then the red and yellow items with their reasons, the indicators of
+lights; then the red and yellow items with their reasons, the follow-up items
+(督办事项: open ones by light, those closed since the last briefing), the indicators of
 the as-of year, the routes and the fleet (tables and the dashboard's own
 charts as images), and what changed since the previous version. Every page
 carries the as-of month and the version in its header and its number in the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 from fpdf import FPDF, FontFace
@@ -25,6 +27,8 @@ from fpdf.enums import Align, WrapMode, XPos, YPos
 
 from yzlogi import __version__, chart_images, charts, levels, views
 from yzlogi.briefing import content as briefing
+from yzlogi.briefing import followup_section
+from yzlogi.briefing.followup_section import FollowupSection
 from yzlogi.fonts import CjkFont, cjk_font
 from yzlogi.plan import Plan
 from yzlogi.snapshot import Snapshot
@@ -173,6 +177,29 @@ def _exceptions(pdf: _Document, snapshot: Snapshot) -> None:
     _table(pdf, frame, (9, 11, 40, 80, 30))
 
 
+FOLLOWUP_WIDTHS = (8, 26, 19, 32, 21, 11, 32, 31)  # mm, 180 in all: the columns of followups.present
+
+
+def _followups(pdf: _Document, section: FollowupSection) -> None:
+    _heading(pdf, followup_section.TITLE)
+    if section.empty:
+        _paragraph(pdf, followup_section.NO_ITEMS)
+        return
+    _paragraph(pdf, section.summary(), size=SMALL_PT, colour=MUTED)
+    pdf.ln(1)
+    _paragraph(pdf, followup_section.OPEN_TITLE, bold=True)
+    if section.open:
+        _table(pdf, section.open_frame(), FOLLOWUP_WIDTHS, size=SMALL_PT)
+    else:
+        _paragraph(pdf, followup_section.NO_OPEN)
+        pdf.ln(1)
+    _paragraph(pdf, section.closed_title(), bold=True)
+    if section.closed:
+        _table(pdf, section.closed_frame(), FOLLOWUP_WIDTHS, size=SMALL_PT)
+    else:
+        _paragraph(pdf, section.no_closed())
+
+
 def _indicators(pdf: _Document, snapshot: Snapshot) -> None:
     _heading(pdf, f"主要指标（{snapshot.status.current_year}年）")
     frame = briefing.indicator_table(snapshot.status)
@@ -223,9 +250,11 @@ def _digest(pdf: _Document, snapshot: Snapshot) -> None:
 # --- the document --------------------------------------------------------------------
 
 
-def render(snapshot: Snapshot, plan: Plan) -> bytes:
-    """The briefing PDF's bytes; yzlogi.fonts.FontMissing when the Chinese font is absent."""
+def render(snapshot: Snapshot, plan: Plan, day: date | None = None) -> bytes:
+    """The briefing PDF's bytes, its 督办事项 as on `day` (default today); yzlogi.fonts.FontMissing
+    when the Chinese font is absent."""
     font = cjk_font()
+    section = followup_section.followup_section(snapshot, day)
     sample = "（示例数据）" if snapshot.version.sample else ""
     pdf = _Document(
         font,
@@ -242,6 +271,7 @@ def render(snapshot: Snapshot, plan: Plan) -> bytes:
     pdf.add_page()
     _cover(pdf, snapshot, plan)
     _exceptions(pdf, snapshot)
+    _followups(pdf, section)
     _indicators(pdf, snapshot)
     if plan.routes:
         _routes(pdf, snapshot, plan, font)
@@ -249,3 +279,10 @@ def render(snapshot: Snapshot, plan: Plan) -> bytes:
         _fleet(pdf, snapshot, plan, font)
     _digest(pdf, snapshot)
     return bytes(pdf.output())
+
+
+# Building blocks of the other official documents (the 督办通知单: yzlogi.followups.notice).
+Document = _Document
+heading = _heading
+paragraph = _paragraph
+table = _table

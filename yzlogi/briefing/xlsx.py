@@ -1,4 +1,4 @@
-"""The briefing workbook (openpyxl): 推进情况汇总表, 主要指标, 通道班次与船舶更新.
+"""The briefing workbook (openpyxl): 推进情况汇总表, 主要指标, 通道班次与船舶更新, 督办事项.
 
 Every sheet opens with the plan's title, the as-of month and the version, and
 prints on A4 landscape: fit to the page width, the title and header rows
@@ -18,6 +18,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 from openpyxl import Workbook
@@ -28,6 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from yzlogi import levels, views
 from yzlogi.briefing import content as briefing
+from yzlogi.briefing import followup_section
+from yzlogi.briefing.followup_section import FollowupSection
 from yzlogi.plan import Plan
 from yzlogi.snapshot import Snapshot
 from yzlogi.template import BORDER, HEADER_ALIGNMENT, OPTIONAL_FILL, OPTIONAL_FONT, TEXT_FORMAT, workbook_bytes
@@ -35,6 +38,8 @@ from yzlogi.template import BORDER, HEADER_ALIGNMENT, OPTIONAL_FILL, OPTIONAL_FO
 TASKS_SHEET = "推进情况汇总表"
 INDICATORS_SHEET = "主要指标"
 ROUTES_SHEET = "通道班次与船舶更新"  # the name when the plan has both; see routes_sheet_name
+FOLLOWUPS_SHEET = "督办事项"
+FOLLOWUP_WIDTHS = (6, 22, 14, 30, 14, 9, 32, 36)  # 编号 事项 办理单位 督办要求 截止日期 灯/状态 说明/办结情况 最新反馈
 
 TITLE_ROW = 1
 INFO_ROW = 2
@@ -302,14 +307,58 @@ def add_routes_sheet(wb: Workbook, snapshot: Snapshot, plan: Plan) -> Worksheet 
     return ws
 
 
-def render(snapshot: Snapshot, plan: Plan) -> bytes:
-    """The briefing workbook's bytes, stamped with the version's commit time."""
+def _section_title(ws: Worksheet, row: int, title: str, width: int) -> int:
+    put(ws, row, 1, title, font=SECTION_FONT, border=False, alignment=Alignment(vertical="bottom"))
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    ws.row_dimensions[row].height = 24
+    return row + 1
+
+
+def _note(ws: Worksheet, row: int, text: str, width: int) -> int:
+    put(ws, row, 1, text, font=BODY_FONT, border=False, alignment=INFO_ALIGNMENT)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    ws.row_dimensions[row].height = LINE_HEIGHT * lines_needed(text, sum(FOLLOWUP_WIDTHS)) + 6
+    return row + 1
+
+
+def add_followups_sheet(wb: Workbook, snapshot: Snapshot, plan: Plan, section: FollowupSection) -> Worksheet:
+    """督办事项: the open items by light (逾期, 临期, 办理中), then those closed since the last briefing."""
+    ws = wb.create_sheet(FOLLOWUPS_SHEET)
+    width = len(FOLLOWUP_WIDTHS)
+    _set_widths(ws, FOLLOWUP_WIDTHS)
+    _heading(ws, snapshot, f"{plan.title}督办事项办理情况", width, FOLLOWUP_WIDTHS)
+    row = HEADER_ROW
+    if section.empty:
+        _note(ws, row, followup_section.NO_ITEMS, width)
+    else:
+        row = _note(ws, row, section.summary(), width)
+        row = _section_title(ws, row, f"一、{followup_section.OPEN_TITLE}", width)
+        row = (_frame_rows(ws, row, section.open_frame(), FOLLOWUP_WIDTHS) if section.open
+               else _note(ws, row, followup_section.NO_OPEN, width)) + 1
+        row = _section_title(ws, row, f"二、{section.closed_title()}", width)
+        if section.closed:
+            _frame_rows(ws, row, section.closed_frame(), FOLLOWUP_WIDTHS)
+        else:
+            _note(ws, row, section.no_closed(), width)
+    _print_setup(ws, snapshot, f"{TITLE_ROW}:{INFO_ROW}")
+    return ws
+
+
+def render(snapshot: Snapshot, plan: Plan, day: date | None = None) -> bytes:
+    """The briefing workbook's bytes, stamped with the version's commit time; its 督办事项 as on `day` (default today)."""
     wb = Workbook()
     wb.remove(wb.active)
     add_tasks_sheet(wb, snapshot, plan)
     add_indicators_sheet(wb, snapshot, plan)
     add_routes_sheet(wb, snapshot, plan)
+    add_followups_sheet(wb, snapshot, plan, followup_section.followup_section(snapshot, day))
     wb.active = 0
     wb.properties.title = f"{plan.title}{briefing.TITLES[briefing.XLSX]}"
     wb.properties.subject = f"{briefing.as_of_text(snapshot)}，{briefing.version_text(snapshot)}"
     return workbook_bytes(wb, briefing.stamp(snapshot))
+
+
+# Building blocks of the other official documents (the 督办通知单: yzlogi.followups.notice).
+header = _header
+frame_rows = _frame_rows
+set_widths = _set_widths
