@@ -18,6 +18,7 @@ from ui import context, render, shell
 from yzlogi import config, forms
 from yzlogi.chase import chase_workbook
 from yzlogi.chase import file_name as chase_file_name
+from yzlogi.followups import service as followup_service
 from yzlogi.months import Month, month_range
 from yzlogi.returns import STATE_LABELS, Returns, chase_text, compute_returns, owed_month
 from yzlogi.status import default_as_of
@@ -113,10 +114,16 @@ def unit_section(unit: str) -> None:
     if active is not None:
         st.download_button(
             f"下载本单位{month.label}报送表（已按上次报送预填）",
-            lambda: forms.unit_form(context.version_plan(active.id), context.version_data(active.id), unit, month),
+            lambda: forms.unit_form(context.version_plan(active.id), context.version_data(active.id), unit, month,
+                                    _open_items(unit)),
             file_name=forms.unit_file_name(unit, month), mime=XLSX_MIME, key="department_form_download",
             icon=":material/download:", on_click="ignore",
         )
+
+
+def _open_items(unit: str) -> list:
+    """The unit's follow-up items as they stand at the click, for the form's 督办反馈 sheet."""
+    return followup_service.items(context.store(), unit)
 
 
 @st.cache_resource(show_spinner=False)
@@ -147,7 +154,7 @@ def forms_section() -> None:
     with right:
         st.download_button(
             f"下载{unit}{month.label}报送表",
-            lambda: forms.unit_form(plan, context.version_data(active.id), unit, month),
+            lambda: forms.unit_form(plan, context.version_data(active.id), unit, month, _open_items(unit)),
             file_name=forms.unit_file_name(unit, month), mime=XLSX_MIME, key="data_unit_form",
             icon=":material/download:", on_click="ignore",
         )

@@ -21,6 +21,7 @@ import streamlit as st
 
 from ui import access, context, render, shell
 from yzlogi.errors import YzlogiError
+from yzlogi.followups import service as followups
 from yzlogi.merge import MERGE, MODE_LABELS, REPLACE, REPLACE_CONFIRM_SHARE
 from yzlogi.model import InputFile, upload_sha256
 from yzlogi.review import (
@@ -135,7 +136,8 @@ def _review(files: list[InputFile], mode: str) -> tuple[Review, bytes] | None:
     computed once per (files, mode, active version)."""
     store = context.store()
     token = store.state_token()
-    identity = (tuple(f.name for f in files), upload_sha256(files), token, mode)
+    # The follow-up items' revision too: an answer's item closed or reopened since is checked again.
+    identity = (tuple(f.name for f in files), upload_sha256(files), token, mode, followups.revision(store))
     kept = st.session_state.get(REVIEW_KEY)
     if kept is not None and kept[0] == identity:
         return kept[1], kept[2]
@@ -144,14 +146,16 @@ def _review(files: list[InputFile], mode: str) -> tuple[Review, bytes] | None:
     with st.status(f"正在读取和校验：{names}", expanded=True) as status:
         try:
             st.write("读取文件并逐行校验……")
-            parsed = read_workbook(files, shell.plan(), replace=mode == REPLACE)
+            items = followups.item_index(store)  # a 督办反馈 sheet's answers are checked against them
+            parsed = read_workbook(files, shell.plan(), replace=mode == REPLACE, followups=items)
             st.write(f"校验完成：错误 {parsed.error_count} 处，提醒 {parsed.warning_count} 处。")
             versions = context.versions()
             active = next((v for v in versions if v.active), None)
             if parsed.ok:
                 st.write("与当前版本比较，计算变化摘要……")
             result = review(shell.plan(), parsed, versions,
-                            context.version_data(active.id) if active is not None else None, mode=mode)
+                            context.version_data(active.id) if active is not None else None, mode=mode,
+                            followups=items)
             report = report_xlsx(parsed, datetime.now().replace(microsecond=0))
         except YzlogiError as exc:
             failure = str(exc)
@@ -202,7 +206,7 @@ def _show_review(current: Review, report: bytes) -> None:
         if against is not None else "这将是第一个版本。"
     )
     if merged is not None:
-        st.markdown(digest_markdown(merged.lines()))
+        st.markdown(digest_markdown(current.lines()))  # the merge's lines and what the 督办反馈 does
         if merged.mode == REPLACE and against is not None and not merged.replaced_sample:
             _show_removals(merged)
     # The rows per sheet are the merge's lines above.
@@ -283,4 +287,5 @@ def _commit(token_then: str) -> tuple[str, str]:
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1  # a fresh, empty uploader
     st.session_state.pop(REVIEW_KEY, None)
     done = current.merge.done if current.merge is not None else ""
-    return "success", f"已{done}导入为版本 {version.id}，并已设为当前版本。各页面均显示新数据。"
+    answered = "督办反馈已记入相应督办事项的办理记录。" if current.answers else ""
+    return "success", f"已{done}导入为版本 {version.id}，并已设为当前版本。各页面均显示新数据。{answered}"

@@ -171,7 +171,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for issue in parsed.warnings:
         print(f"  [{LEVEL_LABELS[issue.level]}] {issue.message}")
     if outcome.merge is not None:
-        for line in outcome.merge.lines():
+        for line in [*outcome.merge.lines(), *outcome.answer_lines()]:
             print(f"  {line}")
     print(outcome.message)
     return 0

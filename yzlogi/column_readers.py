@@ -36,6 +36,17 @@ def _names(entries) -> dict[str, object]:
 _READERS: dict[tuple[int, int], tuple[Plan, Column, ColumnReader]] = {}
 
 
+ITEM_NO_MAX = 2**31 - 1  # an INTEGER
+
+
+def _item_no(text: str) -> int:
+    """A follow-up item's number (督办事项编号): a whole number from 1."""
+    try:
+        return cells.parse_whole(text, 1, ITEM_NO_MAX, "bad_item_no", "")
+    except cells.CellError:
+        raise cells.CellError("bad_item_no", f"无法识别“{cells.display(text)}”，应为督办事项的编号（正整数，如 3）") from None
+
+
 def column_reader(column: Column, plan: Plan) -> ColumnReader:
     """How the cells of a column of this kind are read (cells.py), the plan's names included."""
     key = (id(plan), id(column))
@@ -96,6 +107,8 @@ def _column_reader(column: Column, plan: Plan) -> ColumnReader:
             names=_names((c.value, (c.value, *c.synonyms)) for c in column.choices))
     if kind == "yesno":
         return ColumnReader(lambda t: cells.parse_yesno(t, YES, NO), typ, names=_names(((True, YES), (False, NO))))
+    if kind == "item_no":
+        return ColumnReader(_item_no, typ, grammar=cells.NUMBER_GRAMMAR)
     if kind == "text":
         return ColumnReader(cells.parse_text, typ)
     raise ValueError(f"no reader for kind {kind}")

@@ -37,7 +37,10 @@ def cmd_template(args: argparse.Namespace) -> int:
         if args.dept:
             unit = _department(plan, args.dept)
             month = snapshot.parse_month(args.month) if args.month else _owed_month(plan)
-            content = forms.unit_form(plan, data, unit, month)
+            from yzlogi.followups import service
+
+            # 督办反馈 lists the unit's open follow-up items, for its answers.
+            content = forms.unit_form(plan, data, unit, month, service.items(store, unit))
             what = f"{unit}{month.label}报送表"
         else:
             from yzlogi.status import default_as_of

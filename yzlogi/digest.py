@@ -256,7 +256,7 @@ def compute_digest(plan: Plan, old: VersionData | None, new: VersionData, as_of:
             MissingReport(t.no, t.name, u.department, u.role)
             for t in new_status.tasks for u in t.units if not u.reported
         ),
-        sheets=tuple(_sheet_changes(sheet, old, new) for sheet in for_plan(plan)),
+        sheets=tuple(_sheet_changes(sheet, old, new) for sheet in for_plan(plan) if sheet.stored),
     )
 
 

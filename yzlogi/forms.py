@@ -7,14 +7,20 @@
   leads or supports, each pre-filled from its latest report up to that month so that it
   changes only what moved; the indicators it leads that are due that month, the runs of
   the routes and the goals it leads (their values left empty: a figure is never carried
-  over); and, as they stand, the ships and registers it answers for.
+  over); as they stand, the ships and registers it answers for; and in 督办反馈 its open
+  follow-up items (number, what, requirement, due date and the unit pre-filled), so that it
+  only types its answer — an item left unanswered is skipped like any unfilled row.
 
-Uploading either merges (yzlogi.merge): a unit's return touches only its own rows.
+Uploading either merges (yzlogi.merge): a unit's return touches only its own rows; its
+answers are recorded as the items' events (yzlogi.store.answers). No store is read here:
+the callers pass the record and the items.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from yzlogi.model import VersionData
 from yzlogi.months import Month
@@ -23,6 +29,9 @@ from yzlogi.returns import FREQUENCY_MONTHS, finished_tasks
 from yzlogi.schema import WORKBOOK, for_plan
 from yzlogi.status.rows import month_of, records
 from yzlogi.template import build_template, save_workbook, template_stamp
+
+if TYPE_CHECKING:
+    from yzlogi.followups.model import Item
 
 _PROVENANCE = ("first_version", "from_version", "row")
 
@@ -69,9 +78,9 @@ def _due(plan: Plan, month: Month):
 
 def record_rows(plan: Plan, data: VersionData, month: Month) -> dict[str, list[dict[str, object]]]:
     """The record as it stands, then empty rows for `month` that it does not hold yet."""
-    rows = {sheet.key: _rows(plan, data, sheet.key) for sheet in for_plan(plan)}
-    have = {key: {tuple(r.get(k) for k in sheet.unique) for r in rows[key]}
-            for key, sheet in ((s.key, s) for s in for_plan(plan))}
+    stored = [sheet for sheet in for_plan(plan) if sheet.stored]  # 督办反馈 is left empty
+    rows = {sheet.key: _rows(plan, data, sheet.key) for sheet in stored}
+    have = {sheet.key: {tuple(r.get(k) for k in sheet.unique) for r in rows[sheet.key]} for sheet in stored}
     text = str(month)
     for indicator in _due(plan, month):
         if (indicator.no, text) not in have["indicators"]:
@@ -88,8 +97,21 @@ def record_rows(plan: Plan, data: VersionData, month: Month) -> dict[str, list[d
     return rows
 
 
-def unit_rows(plan: Plan, data: VersionData, unit: str, month: Month) -> dict[str, list[dict[str, object]]]:
-    """One unit's return for `month`: its rows of every sheet, pre-filled where a report carries over."""
+def open_items(unit: str, items: Sequence[Item]) -> list[Item]:
+    """Of `items`, the open ones `unit` must act on, the earliest due first."""
+    return sorted((i for i in items if not i.is_closed and unit in i.units), key=lambda i: (i.due, i.id))
+
+
+def feedback_rows(unit: str, items: Sequence[Item]) -> list[dict[str, object]]:
+    """督办反馈 pre-filled with the unit's open items: what each is, and the unit; the answer left to it."""
+    return [{"item_no": item.id, "subject": item.subject, "requirement": item.requirement,
+             "due": item.due.isoformat(), "department": unit} for item in open_items(unit, items)]
+
+
+def unit_rows(plan: Plan, data: VersionData, unit: str, month: Month,
+              items: Sequence[Item] = ()) -> dict[str, list[dict[str, object]]]:
+    """One unit's return for `month`: its rows of every sheet, pre-filled where a report carries over;
+    in 督办反馈, its open follow-up items among `items`."""
     text = str(month)
     latest: dict[int, dict] = {}
     for row in _rows(plan, data, "tasks"):
@@ -128,6 +150,7 @@ def unit_rows(plan: Plan, data: VersionData, unit: str, month: Month) -> dict[st
     for register in plan.registers:
         indicator = plan.register_indicator(register)
         rows[register] = _rows(plan, data, register) if unit in indicator.lead else []
+    rows["feedback"] = feedback_rows(unit, items)
     return rows
 
 
@@ -142,15 +165,21 @@ def record_form(plan: Plan, data: VersionData, month: Month) -> bytes:
     return _bytes(plan, record_rows(plan, data, month), intro)
 
 
-def unit_form(plan: Plan, data: VersionData, unit: str, month: Month) -> bytes:
-    """One unit's return form for `month`, as .xlsx bytes."""
+def unit_form(plan: Plan, data: VersionData, unit: str, month: Month, items: Sequence[Item] = ()) -> bytes:
+    """One unit's return form for `month`, as .xlsx bytes; `items`: the follow-up items to offer for an
+    answer (service.items(store, unit) will do: only the open ones naming `unit` are listed)."""
     intro = [
         "〇、本表的用法",
         f"本表为{unit}{month.label}的报送表：已列出本单位应报的任务、指标和线路，任务已按本单位最近一次报送预填。"
         f"请只修改有变化的内容（状态、完成进度、进展情况等）并填写本月的数值，然后在看板“数据管理”页上传，"
         f"或报送{plan.office}汇总上传。上传时只更新本表中的行，其他单位的数据不受影响。",
     ]
-    return _bytes(plan, unit_rows(plan, data, unit, month), intro)
+    pending = open_items(unit, items)
+    if pending:
+        intro.append(
+            f"「督办反馈」已列出本单位尚未办结的 {len(pending)} 项督办事项：请在“办理情况”填写办理进展或结果，"
+            f"已办完的在“申请办结”填“是”（由{plan.office}审核后销号）。没有填写办理情况的事项不导入。")
+    return _bytes(plan, unit_rows(plan, data, unit, month, items), intro)
 
 
 def _bytes(plan: Plan, rows: dict, intro: list[str]) -> bytes:

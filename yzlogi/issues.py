@@ -14,10 +14,10 @@ import pyarrow as pa
 
 from yzlogi import cells, config
 from yzlogi.model import ERROR, WARNING, Issue, ParsedWorkbook
-from yzlogi.schema import WORKBOOK, Column, Sheet
+from yzlogi.schema import ALL_SHEETS, Column, Sheet
 
 # Sheets in schema order (issues are listed sheet by sheet).
-SHEET_ORDER = {sheet.key: index for index, sheet in enumerate(WORKBOOK)}
+SHEET_ORDER = {sheet.key: index for index, sheet in enumerate(ALL_SHEETS)}
 
 
 def sheet_order(sheet: Sheet | None) -> int:

@@ -90,6 +90,7 @@ class Merge:
     units: tuple[str, ...]  # the units the upload reports for (填报单位, or the lead of what it reports)
     months: tuple[str, ...]  # the months it reports ('YYYY-MM')
     tables: dict[str, pa.Table]
+    kept_sample: bool = False  # the record was the sample and the upload brought no row (督办反馈 only): it stays
 
     def sheet(self, key: str) -> SheetMerge:
         return next(s for s in self.sheets if s.key == key)
@@ -113,6 +114,8 @@ class Merge:
         out = []
         if self.replaced_sample:
             out.append("当前为示例数据：本次上传不与示例数据合并，导入后的版本只含本次上传的数据")
+        elif self.kept_sample:
+            out.append("当前为示例数据：本次上传没有进度数据，导入后的版本仍为示例数据")
         elif self.mode == REPLACE:
             out.append("全部替换：导入后的版本只含本次上传的数据，未上传的行将被删除")
         out += [s.line(self.mode) for s in self.sheets if s.before or s.after or s.withdrawn or s.not_found]
@@ -148,7 +151,10 @@ def merge(plan: Plan, base: dict[str, pa.Table] | None, base_version: int | None
     `base_version` fills the provenance of rows stored before it was kept."""
     if mode not in MODES:
         raise ValueError(f"unknown merge mode {mode!r}")
-    replaced_sample = base_is_sample and base is not None
+    # An upload with no progress row (only answers to follow-up items) leaves the record as it is, the sample too.
+    carries_rows = mode == REPLACE or any(upload.tables[s.key].num_rows for s in WORKBOOK if s.key in upload.tables)
+    replaced_sample = base_is_sample and base is not None and carries_rows
+    kept_sample = base_is_sample and base is not None and not carries_rows
     if replaced_sample or base is None:
         base = {}
     tables, sheets = {}, []
@@ -160,7 +166,7 @@ def merge(plan: Plan, base: dict[str, pa.Table] | None, base_version: int | None
         tables[sheet.key] = table
         sheets.append(summary)
     units, months = coverage(plan, upload)
-    return Merge(mode, replaced_sample, tuple(sheets), units, months, tables)
+    return Merge(mode, replaced_sample, tuple(sheets), units, months, tables, kept_sample)
 
 
 def _stored(table: pa.Table | None, schema: pa.Schema, base_version: int | None) -> pa.Table:

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from yzlogi.digest import Digest, compute_digest
+from yzlogi.feedback import Followups, review_lines
 from yzlogi.model import ERROR, LEVEL_LABELS, WARNING, Issue, ParsedWorkbook, Version, VersionData
 from yzlogi.plan import Plan
 from yzlogi.schema import WORKBOOK
@@ -45,16 +46,22 @@ class Review:
     duplicate_of: Version | None  # a version committed from the same bytes
     digest: Digest | None  # what committing would change; only when committable
     merge: Merge | None = None  # what the upload does to the record: added, changed, kept (removed)
+    answers: tuple[str, ...] = ()  # what its 督办反馈 does: 督办反馈：3 条（督办事项 2、5、7；…）
 
     @property
     def committable(self) -> bool:
         return self.parsed.ok and self.duplicate_of is None
 
+    def lines(self) -> list[str]:
+        """The merge's lines (rows added, changed, kept …), then the answers': the digest's first part."""
+        return [*(self.merge.lines() if self.merge is not None else ()), *self.answers]
+
 
 def review(plan: Plan, parsed: ParsedWorkbook, versions: Sequence[Version], active: VersionData | None,
-           mode: str = MERGE) -> Review:
+           mode: str = MERGE, followups: Followups = None) -> Review:
     """Judge a parsed upload: its errors, an identical earlier version, or what merging it into the
-    active version (or replacing it, on purpose) would change."""
+    active version (or replacing it, on purpose) would change, and what its answers to follow-up
+    items do (`followups`: the items read_workbook checked them against, to tell repeats)."""
     against = active.version if active is not None else None
     if not parsed.ok:
         return Review(parsed, against, None, None)
@@ -65,7 +72,8 @@ def review(plan: Plan, parsed: ParsedWorkbook, versions: Sequence[Version], acti
     next_id = max((v.id for v in versions), default=0) + 1
     merged = merge(plan, base, against.id if against else None, parsed, mode, next_id,
                    base_is_sample=bool(against and against.sample))
-    return Review(parsed, against, None, compute_digest(plan, active, record_data(merged.tables)), merged)
+    return Review(parsed, against, None, compute_digest(plan, active, record_data(merged.tables)), merged,
+                  tuple(review_lines(parsed, followups)))
 
 
 # --- the validation report ------------------------------------------------------------

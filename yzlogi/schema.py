@@ -8,7 +8,9 @@ categories, goals) are resolved through the Plan at validation time.
 
 WORKBOOK holds every sheet the store has a table for, with the plan's facts left
 as placeholders: month bounds are "baseline"/"start"/"end" and help texts say
-{routes} or {end}. for_plan(plan) gives the sheets one plan uses (no routes → no
+{routes} or {end}. FEEDBACK (督办反馈) is read and checked like them but never stored:
+its rows are answers to follow-up items, which the commit records as the items'
+events; ALL_SHEETS holds every sheet an upload may hold. for_plan(plan) gives the sheets one plan uses (no routes → no
 通道班次 sheet), each rendered with that plan's years, numbers and names; every
 reader, template and dictionary goes through it, so none of them names a year or
 an indicator of a particular plan.
@@ -43,10 +45,11 @@ if TYPE_CHECKING:
 #   fleet_category  a plan fleet category          → str
 #   choice        one of `choices` or a synonym    → the listed value
 #   yesno         是/否                            → bool
+#   item_no       a follow-up item's number (督办事项) → int
 #   text          free text, kept as typed         → str
 KINDS = (
     "indicator_no", "task_no", "month", "date_month", "count", "percent", "number",
-    "indicator_value", "department", "route", "goal", "fleet_category", "choice", "yesno", "text",
+    "indicator_value", "department", "route", "goal", "fleet_category", "choice", "yesno", "item_no", "text",
 )
 
 # Stored (DuckDB) type of each kind's typed value.
@@ -65,6 +68,7 @@ SQL_TYPES = {
     "fleet_category": "VARCHAR",
     "choice": "VARCHAR",
     "yesno": "BOOLEAN",
+    "item_no": "INTEGER",
     "text": "VARCHAR",
 }
 
@@ -83,6 +87,7 @@ KIND_LABELS = {
     "fleet_category": "船舶类别",
     "choice": "选项",
     "yesno": "是/否",
+    "item_no": "督办事项编号",
     "text": "文本",
 }
 
@@ -163,6 +168,7 @@ class Sheet:
     # Columns the template fills in to save typing. A row holding nothing else is
     # a template row the official did not fill: skipped with one warning, not an error.
     prefilled: tuple[str, ...] = ()
+    stored: bool = True  # False: read and checked, never a table of the store (督办反馈)
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -181,19 +187,18 @@ class Sheet:
 
     def stored_columns(self) -> tuple[tuple[str, str], ...]:
         """(name, SQL type) of the typed table: the columns, extras, the provenance (yzlogi.merge),
-        then the row number in the file that supplied it."""
-        return (
-            tuple((c.key, c.sql_type) for c in self.columns if c.stored)
-            + self.extra
-            + PROVENANCE
-            + (("row", "INTEGER"),)
-        )
+        then the row number in the file that supplied it; none for a sheet that is not stored."""
+        if not self.stored:
+            return ()
+        return self._values() + PROVENANCE + (("row", "INTEGER"),)
 
     def read_columns(self) -> tuple[tuple[str, str], ...]:
-        """(name, SQL type) of the table the reader hands over: the stored columns but the provenance
-        (the merge gives it), then whether the row is marked 删除 (read, not stored)."""
-        provenance = {name for name, _ in PROVENANCE}
-        return tuple(c for c in self.stored_columns() if c[0] not in provenance) + ((WITHDRAW, "BOOLEAN"),)
+        """(name, SQL type) of the table the reader hands over: the columns kept and extras, the row
+        number, then whether the row is marked 删除 (read, not stored). No provenance: the merge gives it."""
+        return self._values() + (("row", "INTEGER"), (WITHDRAW, "BOOLEAN"))
+
+    def _values(self) -> tuple[tuple[str, str], ...]:
+        return tuple((c.key, c.sql_type) for c in self.columns if c.stored) + self.extra
 
     @property
     def key_columns(self) -> tuple[Column, ...]:
@@ -387,7 +392,35 @@ FORWARDERS = Sheet(
     unique=("name",),
 )
 
+# A unit's answers to its follow-up items (yzlogi.followups): not progress data, never merged or
+# stored as rows; each becomes an `answered` event of its item when the upload is committed.
+_PREFILLED = "报送表预填，仅供参考，可不填；导入时不读取"
+FEEDBACK = Sheet(
+    name="督办反馈",
+    key="feedback",
+    required=False,
+    help="本单位对督办事项的办理反馈，每个事项一行：反馈记入该事项的办理记录，不改变进度数据。申请办结由{office}审核后销号。",
+    columns=(
+        Column("事项编号", "item_no", "item_no", True, "督办事项的编号（见督办事项页、督办通知单）；须为尚未办结的事项",
+               ("督办事项编号", "督办编号", "事项号", "编号"), example="3", width=10),
+        Column("督办事项", "subject", "text", False, _PREFILLED, ("事项", "所涉事项", "事项名称"), width=28, stored=False),
+        Column("督办要求", "requirement", "text", False, _PREFILLED, ("要求", "交办要求", "办理要求"), width=30,
+               stored=False),
+        Column("截止日期", "due", "text", False, _PREFILLED, ("办理期限", "期限", "截止时间"), width=12, stored=False),
+        Column("办理情况", "answer", "text", True, "办理进展或结果，2000字以内",
+               ("反馈情况", "办理结果", "办理进展", "落实情况", "反馈内容"), example="已制定追赶方案，7月起每周加开1班", width=40),
+        Column("申请办结", "request_close", "yesno", False, "已办完、申请销号的填“是”；由{office}审核后销号，填“是”不会直接办结",
+               ("是否申请办结", "申请销号", "是否办结", "办结申请"), example="否", width=10),
+        Column("填报单位", "department", "department", False, "可不填；填写时应为该督办事项的办理单位",
+               ("填报部门", "报送单位", "反馈单位", "办理单位"), example="{example_department}", width=16),
+    ),
+    unique=("item_no",),
+    prefilled=("item_no", "subject", "requirement", "due", "department"),
+    stored=False,
+)
+
 WORKBOOK: tuple[Sheet, ...] = (INDICATORS, ROUTES, SHIPS, TASKS, GOALS, WAREHOUSES, FORWARDERS)
+ALL_SHEETS: tuple[Sheet, ...] = (*WORKBOOK, FEEDBACK)  # what an upload may hold
 SHEETS = {sheet.key: sheet for sheet in WORKBOOK}
 
 
@@ -395,9 +428,9 @@ SHEETS = {sheet.key: sheet for sheet in WORKBOOK}
 
 
 def sheet_keys(plan: Plan) -> tuple[str, ...]:
-    """The sheets a plan's workbook has: indicators and tasks always, routes, ships,
+    """The sheets a plan's workbook has: indicators, tasks and 督办反馈 always, routes, ships,
     goals and each register only when the plan has them."""
-    used = {"indicators", "tasks"}
+    used = {"indicators", "tasks", FEEDBACK.key}
     if plan.routes:
         used.add("routes")
     if plan.fleet:
@@ -405,7 +438,7 @@ def sheet_keys(plan: Plan) -> tuple[str, ...]:
     if plan.goals:
         used.add("goals")
     used.update(plan.registers)
-    return tuple(sheet.key for sheet in WORKBOOK if sheet.key in used)
+    return tuple(sheet.key for sheet in ALL_SHEETS if sheet.key in used)
 
 
 _RENDERED: dict[str, tuple[Sheet, ...]] = {}
@@ -419,7 +452,7 @@ def for_plan(plan: Plan) -> tuple[Sheet, ...]:
             _RENDERED.clear()
         words = placeholders(plan)
         found = _RENDERED[plan.digest] = tuple(
-            _render_sheet(sheet, plan, words) for sheet in WORKBOOK if sheet.key in sheet_keys(plan)
+            _render_sheet(sheet, plan, words) for sheet in ALL_SHEETS if sheet.key in sheet_keys(plan)
         )
     return found
 
@@ -444,7 +477,7 @@ def sheet_by_name(name: str, plan: Plan) -> Sheet | None:
 def known_sheet_name(name: str) -> bool:
     """Whether a workbook sheet's name is one of any plan's sheets (what the reading process keeps)."""
     key = fold(name)
-    return any(fold(sheet.name) == key for sheet in WORKBOOK)
+    return any(fold(sheet.name) == key for sheet in ALL_SHEETS)
 
 
 def kind_label(column: Column, plan: Plan) -> str:
@@ -537,6 +570,7 @@ def placeholders(plan: Plan) -> dict[str, str]:
         "goals": "、".join(g.name for g in plan.goals[:3]) + ("等" if len(plan.goals) > 3 else ""),
         "goal_units": "、".join(goal_units) or "按目标",
         "register_indicator": "",
+        "office": plan.office,
         "example_month": str(Month(example_year, 6)),
         "example_indicator_no": str(example_indicator.no),
         "example_indicator_name": example_indicator.name,

@@ -199,6 +199,8 @@ def guide_lines(plan: Plan) -> list[str]:
         f"5. 表中已预填{'、'.join(prefilled)}。请补齐统计期、状态、数值；"
         "本期不填报的预填行请整行删除，只有编号和单位的行会被当作缺少必填项。",
         f"6. 下拉框中的{'、'.join(lists)}为计划中的写法；{new_lines}",
+        "7. 督办反馈（可选）：对督办事项的办理反馈，每个事项一行，填事项编号和办理情况；已办完的在“申请办结”填“是”，"
+        f"由{coordinator(plan)}审核后销号。反馈记入该事项的办理记录，不改变进度数据。",
         f"二、报送：各单位填好后报送{coordinator(plan)}汇总，在进度看板上传；上传时如有错误，"
         "系统会逐条指出工作表、行号、列名和单元格内容，改正后重新上传即可，已有数据不会丢失。"
         "上传的行合并到已有数据：唯一列（见数据字典，如指标编号+统计期）相同的行更新为新填的内容，"
@@ -244,7 +246,7 @@ def _number_format(plan: Plan, column: Column, row: Mapping[str, object], value:
         return PERCENT_FORMAT
     if column.kind == "date_month" and isinstance(value, (date, datetime)):
         return DATE_FORMAT
-    if column.kind in ("count", "indicator_no", "task_no"):
+    if column.kind in ("count", "indicator_no", "task_no", "item_no"):
         return INTEGER_FORMAT
     if column.kind == "percent":
         return DECIMAL_FORMAT if isinstance(value, float) else INTEGER_FORMAT
@@ -272,7 +274,7 @@ def _column_format(column: Column, percent_format: bool = False) -> str:
     """The format of a column's empty cells (what Excel applies to typed values)."""
     if percent_format and column.kind == "percent":
         return PERCENT_FORMAT
-    if column.kind in ("count", "indicator_no", "task_no"):
+    if column.kind in ("count", "indicator_no", "task_no", "item_no"):
         return INTEGER_FORMAT
     if column.kind in ("percent", "indicator_value", "number"):
         return "General"
@@ -462,12 +464,15 @@ def _title_height(text: str, width_units: float) -> float:
 
 
 def build_workbook(plan: Plan, rows: Rows, title_prefix: str = "", note_prefix: str = "",
-                   percent_format: bool = False) -> Workbook:
+                   percent_format: bool = False, stored_only: bool = False) -> Workbook:
     """Every schema sheet in the template's layout, filled with `rows` (sheet key →
-    rows by column key), and the hidden lists sheet last."""
+    rows by column key), and the hidden lists sheet last; `stored_only`: without
+    督办反馈 (a record, such as the sample, holds no answers)."""
     workbook = new_workbook()
     formulas = add_lists_sheet(workbook, plan, title_prefix)
     for sheet in for_plan(plan):
+        if stored_only and not sheet.stored:
+            continue
         add_data_sheet(workbook, plan, sheet, rows.get(sheet.key, ()), formulas, title_prefix,
                        note_prefix + sheet.help if note_prefix else "", percent_format=percent_format)
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames) - 1)

@@ -22,7 +22,7 @@ from functools import reduce
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yzlogi import ambiguous, cells, reader, sandbox
+from yzlogi import ambiguous, cells, feedback, reader, sandbox
 from yzlogi.cells import MISSING, ColumnReader, read_column, scalar, strings, typed
 from yzlogi.column_readers import ARROW_TYPES, column_reader
 from yzlogi.config import size_refusal
@@ -55,16 +55,18 @@ _FALSE = cells.FALSE
 _SEP_SCALAR = scalar(_SEP, pa.string())
 
 
-def read_workbook(files: Sequence[InputFile], plan: Plan, replace: bool = False) -> ParsedWorkbook:
+def read_workbook(files: Sequence[InputFile], plan: Plan, replace: bool = False,
+                  followups: feedback.Followups = None) -> ParsedWorkbook:
     """Read, normalise and validate an upload (one workbook or one CSV per sheet).
 
     An upload is a return merged into the record (yzlogi.merge): any sheets, any rows. With
     `replace` it is to replace the whole record, chosen on purpose: then every required sheet
-    must be there, and a required sheet without rows is pointed out."""
+    must be there, and a required sheet without rows is pointed out. `followups`, the items
+    (or a function reading them), lets the answers of a 督办反馈 sheet be checked (yzlogi.feedback)."""
     parsed = ParsedWorkbook(files=tuple(files))
     issues = Issues()
     try:
-        _read(parsed, issues, plan, replace)
+        _read(parsed, issues, plan, replace, followups)
     except Exception:  # a bug of ours must still not take the page down; its words go to the log
         log.exception("reading an upload failed")
         issues.add(ERROR, "read_failed", "读取上传内容时出错，请联系管理员查看服务器日志")
@@ -72,7 +74,7 @@ def read_workbook(files: Sequence[InputFile], plan: Plan, replace: bool = False)
     return parsed
 
 
-def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan, replace: bool) -> None:
+def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan, replace: bool, followups: feedback.Followups) -> None:
     files = parsed.files
     if not files:
         issues.add(ERROR, "empty_upload", "没有上传任何文件")
@@ -149,6 +151,7 @@ def _read(parsed: ParsedWorkbook, issues: Issues, plan: Plan, replace: bool) -> 
             header_row=check.header_row, rows=check.table.num_rows,
         )
     _check_registers(checks, plan, issues)
+    feedback.check(checks.get("feedback"), followups)
     _check_empty(checks, issues, sheets, replace, file_refused or bool(refused))
 
 

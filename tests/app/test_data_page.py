@@ -24,7 +24,7 @@ from yzlogi.config import SAMPLE_WORKBOOK
 from yzlogi.errors import YzlogiError
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
-from yzlogi.schema import ROUTES, WORKBOOK
+from yzlogi.schema import ALL_SHEETS, ROUTES, WORKBOOK
 from yzlogi.store import Store
 from yzlogi.template import write_template
 from yzlogi.workbook import read_workbook
@@ -145,8 +145,8 @@ def test_template_and_history_are_open_but_upload_is_off_without_a_passcode_hash
 def test_the_data_dictionary_is_on_the_page_sheet_by_sheet_from_the_schema(page):
     at = page(env_hash=None)
     assert at.expander[0].label == "填报说明（数据字典）：各工作表的列、填写要求和可接受的写法"
-    assert len(at.table) == len(WORKBOOK)
-    for sheet, table in zip(WORKBOOK, at.table, strict=True):
+    assert len(at.table) == len(ALL_SHEETS)  # 督办反馈 too, the last
+    for sheet, table in zip(ALL_SHEETS, at.table, strict=True):
         shown = table.value
         assert list(shown.columns) == ["列名", "也可写作", "类型", "是否必填", "填写要求", "示例"]
         assert [unescape(h) for h in shown["列名"]] == [c.header for c in sheet.columns]
@@ -359,7 +359,7 @@ def test_an_unexpected_failure_while_reading_shows_a_message_not_a_traceback(pag
 
 
 def test_an_expected_failure_while_reading_shows_its_chinese_message(page, tmp_path, monkeypatch):
-    def refusing_reader(files, plan, replace=False):
+    def refusing_reader(files, plan, replace=False, followups=None):
         raise YzlogiError("数据文件夹暂时无法使用。")
 
     monkeypatch.setattr(ui_upload, "read_workbook", refusing_reader)

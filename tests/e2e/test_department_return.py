@@ -18,6 +18,7 @@ from conftest import (assert_no_exception, choose, grid, main, open_page, overfl
 from harness import ROOT
 from yzlogi.access import hash_passcode
 from yzlogi.config import SAMPLE_WORKBOOK
+from yzlogi.followups import storage
 from yzlogi.template import FIRST_DATA_ROW, HEADER_ROW
 
 PASSCODE = "渝中物流-2026"
@@ -35,6 +36,9 @@ def return_server(make_server, tmp_path_factory):
     result = server.cli("import", str(record), "--by", "王五")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "已替换示例数据，导入为版本 2，并已设为当前版本。"
+    added = server.cli("followup", "add", "--about", "task:12", "--unit", UNIT, "--text", "报送合同审查进度",
+                       "--due", "2099-12-31", "--by", "张三")
+    assert added.returncode == 0, added.stderr
     return server
 
 
@@ -79,9 +83,19 @@ def test_a_department_downloads_its_own_return_fills_it_and_uploads_it(return_se
     assert dict(zip(header, row))["进展情况"] == september["progress_text"]
     assert tasks.max_row == FIRST_DATA_ROW  # one row: the one task it owes
     column = {name: chr(ord("A") + i) for i, name in enumerate(header)}
+    # Its open 督办 item, listed for an answer.
+    answers = book["督办反馈"]
+    answer_header = [c.value for c in answers[HEADER_ROW]]
+    listed = dict(zip(answer_header, [c.value for c in answers[FIRST_DATA_ROW]]))
+    assert (listed["事项编号"], listed["督办要求"], listed["截止日期"], listed["填报单位"]) == (
+        1, "报送合同审查进度", "2099-12-31", UNIT)
+    assert answers.max_row == FIRST_DATA_ROW
+    answer_column = {name: chr(ord("A") + i) for i, name in enumerate(answer_header)}
     filled = fill_in_libreoffice(form, tmp_path / f"已填_{FORM}", [
         ["任务进展", f"{column['完成进度']}{FIRST_DATA_ROW}", "70%"],
         ["任务进展", f"{column['进展情况']}{FIRST_DATA_ROW}", "10月完成合同审查"],
+        ["督办反馈", f"{answer_column['办理情况']}{FIRST_DATA_ROW}", "合同审查进度已报专班"],
+        ["督办反馈", f"{answer_column['申请办结']}{FIRST_DATA_ROW}", "是"],
     ])
 
     # Uploaded on 数据管理: merged, the rest of the record kept.
@@ -97,6 +111,10 @@ def test_a_department_downloads_its_own_return_fills_it_and_uploads_it(return_se
     page.get_by_label("导入人（必填，记入版本历史）").fill("司法局 李四")
     rerun(page, lambda: page.get_by_role("button", name="确认导入为新的当前版本").click())
     assert "已合并到已有数据，导入为版本 3，并已设为当前版本。" in main(page).inner_text()
+    with store.reading() as con:
+        recorded = [(e.item_id, e.text, e.request_close, e.via, e.version_id, e.by)
+                    for item in storage.read_items(con) for e in item.answers]
+    assert recorded == [(1, "合同审查进度已报专班", True, "workbook", 3, "司法局 李四")]
     new = store.load(3)
     assert {key: len(new.table(key)) for key in ("indicators", "routes", "ships", "tasks")} == {
         "indicators": 135, "routes": 74, "ships": 15, "tasks": 1029}

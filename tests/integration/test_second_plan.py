@@ -53,7 +53,7 @@ def test_the_second_plan_loads_with_its_own_shape():
 
 
 def test_its_workbook_has_only_its_parts_and_names_its_own_months_and_numbers():
-    assert [s.name for s in for_plan(PLAN)] == ["指标进展", "通道班次", "任务进展", "其他目标", "海外分拨仓"]
+    assert [s.name for s in for_plan(PLAN)] == ["指标进展", "通道班次", "任务进展", "其他目标", "海外分拨仓", "督办反馈"]
     text = dictionary_markdown(PLAN)
     assert "| 统计期 | 统计月份、月份、统计时间、报告期 | 月份 | 必填 | 数据所属月份，2025-12 至 2028-12（2025-12 为基数） |" in text
     assert "附表1的序号，1—5（4由通道班次计算，填写将被忽略）" in text
@@ -66,7 +66,7 @@ def test_its_template_has_its_sheets_lists_and_instructions():
     buffer = io.BytesIO()
     write_template(buffer, PLAN)
     book = load_workbook(io.BytesIO(buffer.getvalue()))
-    assert book.sheetnames == ["填报说明", "指标进展", "通道班次", "任务进展", "其他目标", "海外分拨仓", "下拉选项"]
+    assert book.sheetnames == ["填报说明", "指标进展", "通道班次", "任务进展", "其他目标", "海外分拨仓", "督办反馈", "下拉选项"]
     guide = "\n".join(str(c.value) for row in book["填报说明"].iter_rows() for c in row if c.value)
     assert guide.startswith("示例市现代物流与供应链提升行动计划（2026—2028年）进度填报表 填报说明")
     assert "报送市交通局汇总" in guide  # the unit leading the most tasks collects the returns

@@ -57,9 +57,10 @@ def lists_by_name(template) -> dict[str, tuple[str, list[object]]]:
 
 def test_the_template_has_the_guide_first_then_the_schema_sheets_then_the_hidden_lists(template):
     assert template.sheetnames == [
-        "填报说明", "指标进展", "通道班次", "船舶更新", "任务进展", "其他目标", "海外分拨仓", "货代备案企业", "下拉选项",
+        "填报说明", "指标进展", "通道班次", "船舶更新", "任务进展", "其他目标", "海外分拨仓", "货代备案企业", "督办反馈",
+        "下拉选项",
     ]
-    assert [template[name].sheet_state for name in template.sheetnames] == ["visible"] * 8 + ["hidden"]
+    assert [template[name].sheet_state for name in template.sheetnames] == ["visible"] * 9 + ["hidden"]
 
 
 @pytest.mark.parametrize("sheet", for_plan(PLAN), ids=lambda s: s.name)
@@ -78,7 +79,8 @@ def test_each_sheet_has_the_schema_header_in_order_below_a_title(template, sheet
 
 def test_required_and_optional_sheets_are_marked_in_their_titles(template):
     titles = {name: template[name].cell(TITLE_ROW, 1).value for name in template.sheetnames[1:-1]}
-    assert [name for name, title in titles.items() if title.endswith("（可选）")] == ["其他目标", "海外分拨仓", "货代备案企业"]
+    assert [name for name, title in titles.items() if title.endswith("（可选）")] == [
+        "其他目标", "海外分拨仓", "货代备案企业", "督办反馈"]
     assert [name for name, title in titles.items() if title.endswith("（必填）")] == ["指标进展", "通道班次", "船舶更新", "任务进展"]
 
 
@@ -142,7 +144,7 @@ def test_the_prefilled_indicator_and_route_rows(template):
     ]
     assert data_rows(template["通道班次"]) == [["东盟班车", None, None, None, None], ["渝甬班列", None, None, None, None],
                                               ["渝穗班列", None, None, None, None]]
-    for name in ("船舶更新", "其他目标", "海外分拨仓", "货代备案企业"):
+    for name in ("船舶更新", "其他目标", "海外分拨仓", "货代备案企业", "督办反馈"):
         assert data_rows(template[name]) == []
 
 
@@ -242,7 +244,7 @@ def test_a_template_filled_like_an_official_imports_cleanly():
     assert parsed.ok
     # The optional sheets come with the template, empty: read as sheets without rows.
     assert parsed.rows() == {"indicators": 7, "routes": 3, "ships": 1, "tasks": 47,
-                             "goals": 0, "warehouses": 0, "forwarders": 0}
+                             "goals": 0, "warehouses": 0, "forwarders": 0, "feedback": 0}
     assert {s.sheet: s.header_row for s in parsed.sources.values()} == {sheet.name: HEADER_ROW for sheet in for_plan(PLAN)}
     tasks = parsed.tables["tasks"].to_pylist()
     assert [(r["task_no"], r["department"], r["month"], r["status"], r["progress"], r["row"]) for r in tasks[:2]] == [

@@ -101,3 +101,12 @@ def test_a_module_over_600_lines_says_why_in_its_opening_comment(path):
         return
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     assert "Longer than 600 lines:" in docstring, f"{path.name} has {lines} lines"
+
+
+def test_test_modules_have_distinct_basenames():
+    # The test folders are not packages: two files of one name (tests/unit/test_x.py and
+    # tests/e2e/test_x.py) stop pytest collecting the whole suite, which CI then fails on.
+    seen: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        seen.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}

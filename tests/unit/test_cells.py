@@ -296,7 +296,7 @@ def test_cells_are_shown_as_the_official_sees_them(text, shown):
 # --- a whole column reads as its cells do ------------------------------------------------
 
 from yzlogi.cells import read_column, strings  # noqa: E402
-from yzlogi.schema import WORKBOOK  # noqa: E402
+from yzlogi.schema import ALL_SHEETS  # noqa: E402
 from yzlogi.column_readers import column_reader  # noqa: E402
 
 CORPUS = [
@@ -311,7 +311,7 @@ CORPUS = [
     "LNG动力船舶", "ＬＮＧ动力船舶", "滚装船LNG—柴油混合动力改造", "供应链服务产值", "智慧化投资", "5A级物流企业数量",
     "是", "否", "Y", "√", "TRUE", "也许", "garbage", "\u00a0x\u2003", "—", "abc\x1fdef",
 ]
-COLUMNS = [(s, c) for s in WORKBOOK for c in s.columns if c.kind not in ("text", "indicator_value", "number")]
+COLUMNS = [(s, c) for s in ALL_SHEETS for c in s.columns if c.kind not in ("text", "indicator_value", "number")]
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["one by one", "in bulk"])

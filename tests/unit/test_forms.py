@@ -33,7 +33,7 @@ def test_a_units_form_carries_its_latest_report_into_the_month_and_drops_what_it
          "progress_text": "征求意见", "problems": "意见分歧", "next_steps": "协调"},
     ]  # task 11 was reported 已完成 in April: nothing more to report
     assert {key: value for key, value in rows.items() if key != "tasks"} == {
-        "indicators": [], "routes": [], "ships": [], "goals": [], "warehouses": [], "forwarders": []}
+        "indicators": [], "routes": [], "ships": [], "goals": [], "warehouses": [], "forwarders": [], "feedback": []}
 
 
 def test_a_units_form_holds_its_figures_for_the_month_blank_until_sent_and_its_register():

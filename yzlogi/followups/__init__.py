@@ -13,6 +13,8 @@ red (逾期), yellow (临期, within the setting followup_due_soon_days) or gree
   lights.py    the light of an item on a day, with its one line of why
   storage.py   the two tables (yzlogi/sql/followups.sql) on a caller's connection; workbook answers
   service.py   raise, answer, close, reopen, change the due date; read, judge and count, on a Store
+  answers.py   what a workbook's 督办反馈 row may say, checked against the items (unknown, closed, not
+               the item's unit) in the reader's and the commit's words; repeats of the latest answer
   present.py   JSON, Chinese lines and table rows
   notice.py    the 督办通知单 of one unit (xlsx, pdf), in the briefing's style
   commands.py  python -m yzlogi followup …

@@ -5,7 +5,7 @@ about, against the store's plan; the units, aliases accepted; the texts; the due
 item's state) and only then take the folder's write lock and append one event, checking the
 item's state again under the lock. A refused action raises a FollowupError in Chinese and
 changes nothing. Reading: every item or one unit's, newest first, as they stood on a day; the
-counts of each light; the item numbers a workbook's 督办反馈 sheet may name.
+counts of each light; the items a workbook's 督办反馈 sheet may name (item_index).
 
 The store is passed in (an object with reading(), writing(), plan, version(), active_version()
 and load()); this module imports nothing of yzlogi.store, so the store may use its parts.
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from yzlogi.followups import storage
 from yzlogi.followups.about import parse_about, resolve_unit, resolve_units, unit_filter
+from yzlogi.followups.answers import ItemIndex
 from yzlogi.followups.errors import FollowupError
 from yzlogi.followups.lights import FollowupLight, counts, light_of, sort_key
 from yzlogi.followups.model import (
@@ -198,6 +199,12 @@ def open_ids(store: Store) -> frozenset[int]:
         return frozenset(i.id for i in storage.read_items(con) if not i.is_closed)
 
 
+def item_index(store: Store) -> ItemIndex:
+    """Every item as it stands now, by number: what read_workbook's `followups` checks a 督办反馈 sheet against."""
+    with store.reading() as con:
+        return ItemIndex.of(storage.read_items(con))
+
+
 def revision(store: Store) -> int:
     """Grows with every event recorded: a cache key for anything made from the items."""
     with store.reading() as con:
@@ -210,6 +217,6 @@ def unit_of(store: Store, text: str) -> str:
 
 
 __all__ = [
-    "FollowupError", "Judged", "answer", "change_due", "close", "end_of", "item", "items", "judge", "judged",
-    "known_ids", "light_counts", "open_ids", "raise_item", "reopen", "revision", "unit_of",
+    "FollowupError", "Judged", "answer", "change_due", "close", "end_of", "item", "item_index", "items", "judge",
+    "judged", "known_ids", "light_counts", "open_ids", "raise_item", "reopen", "revision", "unit_of",
 ]

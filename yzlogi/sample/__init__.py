@@ -110,7 +110,7 @@ def note_lines(plan: Plan) -> list[str]:
 def build_sample(plan: Plan) -> Workbook:
     """The sample workbook: 说明, the plan's data sheets, the hidden lists."""
     workbook = build_workbook(plan, sample_rows(plan), title_prefix=SAMPLE_MARK,
-                              note_prefix=f"{SAMPLE_MARK}。")
+                              note_prefix=f"{SAMPLE_MARK}。", stored_only=True)
     add_text_sheet(workbook, NOTE_SHEET, f"{SAMPLE_MARK}{workbook_title(plan)}", note_lines(plan), [110], index=0)
     workbook.active = 0
     # Which plan this sample was made for (yzlogi.sample_file): another plan gets its own.

@@ -49,6 +49,7 @@ from yzlogi.sql import statement
 from yzlogi.store.errors import (
     AlreadyActive, CommitFailed, DuplicateUpload, RawFileMissing, StoreUnavailable, WorkbookHasErrors,
 )
+from yzlogi.store import answers
 from yzlogi.store.records import Activation, Export, ImportOutcome
 from yzlogi.store.tables import (
     MIGRATES_FROM, SCHEMA_VERSION, WORKBOOK_BY_KEY, _activate, _check_schema_version, _check_tables,
@@ -71,8 +72,8 @@ log = logging.getLogger(__name__)
 
 # The steps of a commit, in order; "rows:<sheet key>" follows each sheet's rows.
 KILL_POINTS = ("locked", "raw_incoming", "raw_kept", "began", "merged", "version_inserted", "files_inserted",
-               *(f"rows:{sheet.key}" for sheet in WORKBOOK), "issues_inserted", "activated", "committed",
-               "checkpointed", "state_written")
+               *(f"rows:{sheet.key}" for sheet in WORKBOOK), "answers_recorded", "issues_inserted", "activated",
+               "committed", "checkpointed", "state_written")
 
 
 _kill_point = kept.kill_point  # the test-only crash hook (see the module docstring)
@@ -248,19 +249,21 @@ class Store:
         """Read, validate and, when there is no error, commit an upload as the new active version:
         merged into the record (mode MERGE, the default) or replacing it (REPLACE, on purpose).
         With `expected_token`, only if the state is still that one: see commit."""
+        from yzlogi.followups.service import item_index
         from yzlogi.workbook import read_workbook  # imported late: the reader pulls in fastexcel
 
-        # Read before the store is touched: a refused upload costs no DuckDB open and leaves the folder as it was.
-        parsed = read_workbook(list(files), self.plan, replace=mode == REPLACE)
+        # Read before the store is touched: a refused upload costs no DuckDB open and leaves the folder as it was
+        # (the follow-up items are read only for an upload that answers some, to check its 督办反馈).
+        parsed = read_workbook(list(files), self.plan, replace=mode == REPLACE, followups=lambda: item_index(self))
         if not parsed.ok:
             return ImportOutcome(parsed)
         try:
             with self._writing_ready() as con:
-                version, merged = self._commit(parsed, by, note, sample=False, con=con, expected_token=expected_token,
-                                               mode=mode, with_merge=True)
+                version, merged, recorded = self._commit(parsed, by, note, sample=False, con=con,
+                                                         expected_token=expected_token, mode=mode, with_merge=True)
         except DuplicateUpload as duplicate:
             return ImportOutcome(parsed, duplicate_of=duplicate.version)
-        return ImportOutcome(parsed, version=version, merge=merged)
+        return ImportOutcome(parsed, version=version, merge=merged, answers=recorded)
 
     def commit(self, parsed: ParsedWorkbook, by: str, note: str = "", sample: bool = False,
                expected_token: str | None = None, mode: str = MERGE) -> Version:
@@ -271,7 +274,9 @@ class Store:
         Raises WorkbookHasErrors when `parsed` has errors, DuplicateUpload when the
         same bytes were committed before, ChangedMeanwhile when `expected_token` (the
         state_token() the caller reviewed against) is no longer the state, checked under
-        the write lock (nothing is stored in any of these cases)."""
+        the write lock, AnswersRefused when its 督办反馈 names an item that does not exist or
+        is closed (checked under the lock; nothing is stored in any of these cases). The
+        answers are recorded as the items' events in the same transaction (yzlogi.store.answers)."""
         self.ensure_ready()
         return self._commit(parsed, by, note, sample, expected_token=expected_token, mode=mode)
 
@@ -317,8 +322,9 @@ class Store:
                     _kill_point("merged")
                     self._record_plan(con, now)
                     stored_mode = "sample" if sample else mode
-                    con.execute(statement("versions", "insert_version"),
-                                [version_id, now, by, note, sha256, sample, self.plan.digest, stored_mode])
+                    con.execute(statement("versions", "insert_version"),  # answers alone keep the sample a sample
+                                [version_id, now, by, note, sha256, sample or merged.kept_sample, self.plan.digest,
+                                 stored_mode])
                     _kill_point("version_inserted")
                     for position, (file, stored_as) in enumerate(zip(parsed.files, stored), start=1):
                         con.execute(statement("versions", "insert_file"),
@@ -335,6 +341,8 @@ class Store:
                     for key, table in tables.items():
                         _insert_rows(con, WORKBOOK_BY_KEY[key], version_id, table)
                         _kill_point(f"rows:{key}")
+                    recorded = answers.record(con, parsed, version_id=version_id, by=by, at=now)
+                    _kill_point("answers_recorded")
                     _insert_all(con, statement("versions", "insert_issue"), [
                         [version_id, position, issue.level, issue.code, issue.sheet, issue.row,
                          issue.column, issue.value, issue.message]
@@ -351,7 +359,7 @@ class Store:
             self._write_state(con)
             _kill_point("state_written")
             version = _version(con, version_id)
-            return (version, merged) if with_merge else version
+            return (version, merged, recorded) if with_merge else version
 
     def rollback(self, version_id: int, by: str, note: str = "", expected_token: str | None = None) -> Version:
         """Make an earlier (or any other) version active again; the switch is logged.

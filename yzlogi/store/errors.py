@@ -39,6 +39,14 @@ class CommitFailed(StoreError):
     """Writing a version failed part way; the transaction was rolled back."""
 
 
+class AnswersRefused(StoreError):
+    """An upload's 督办反馈 names an item that does not exist or is closed (checked under the write lock)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("督办反馈有误，未导入，当前数据未改变：" + "；".join(problems) + "。")
+        self.problems = tuple(problems)
+
+
 class StoreUnavailable(StoreError):
     """The database file cannot be opened or is of an unknown layout."""
 

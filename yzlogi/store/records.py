@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from yzlogi.feedback import only_answers
 from yzlogi.merge import Merge
 from yzlogi.model import ParsedWorkbook, Version
+from yzlogi.store.answers import Recorded
 from yzlogi.store.errors import WorkbookHasErrors, duplicate_message
 
 ACTION_LABELS = {"commit": "导入", "rollback": "回滚", "sample": "示例数据"}
@@ -77,10 +79,15 @@ class ImportOutcome:
     version: Version | None = None
     duplicate_of: Version | None = None
     merge: Merge | None = None  # what the upload did to the record (a stored version only)
+    answers: Recorded | None = None  # the answers of its 督办反馈 recorded with it (a stored version only)
 
     @property
     def stored(self) -> bool:
         return self.version is not None
+
+    def answer_lines(self) -> list[str]:
+        """What the commit did with the upload's answers: 督办反馈：3 条（督办事项 2、5、7；…）."""
+        return self.answers.lines(only_answers(self.parsed)) if self.answers is not None else []
 
     @property
     def message(self) -> str:

@@ -15,7 +15,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from yzlogi.model import ParsedWorkbook, Version
-from yzlogi.schema import PROVENANCE, WORKBOOK, Sheet
+from yzlogi.schema import ALL_SHEETS, PROVENANCE, WORKBOOK, Sheet
 from yzlogi.sql import statement
 from yzlogi.store.errors import ChangedMeanwhile, StoreUnavailable, UnknownVersion
 
@@ -152,12 +152,15 @@ def _select_rows_sql(sheet: Sheet) -> str:
 
 
 def _check_tables(parsed: ParsedWorkbook) -> None:
-    """The parsed tables are the schema's sheets, each with its value columns (the merge adds provenance)."""
-    unknown = set(parsed.tables) - set(WORKBOOK_BY_KEY)
+    """The parsed tables are the schema's sheets, each stored one with its value columns (the merge adds
+    provenance; 督办反馈 is read, never stored)."""
+    unknown = set(parsed.tables) - {sheet.key for sheet in ALL_SHEETS}
     if unknown:
         raise ValueError(f"tables for unknown sheets: {sorted(unknown)}")
     provenance = {name for name, _ in PROVENANCE}
     for key, table in parsed.tables.items():
+        if key not in WORKBOOK_BY_KEY:
+            continue
         missing = [name for name, _ in WORKBOOK_BY_KEY[key].stored_columns()
                    if name not in table.column_names and name not in provenance]
         if missing:
