@@ -130,7 +130,8 @@ def _part(view: str, part: str, heading: str, items: Sequence, costs: Sequence[f
 
 
 def exception_cells(alert: Alert) -> dict[str, tuple[str, float]]:
-    return {"灯": ("■ 红", BODY), "事项": (alert.title, BODY), "原因": (alert.why, BODY),
+    """The cells of an exception row that wrap (the light is a badge on one line)."""
+    return {"事项": (alert.title, BODY), "原因": (alert.why, BODY),
             "牵头单位": ("、".join(alert.departments), BODY)}
 
 
