@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, render, slides
 from yzlogi import charts, views
 
 view = context.require()
+slides.take_over("indicators", view)  # meeting mode: this view's slide instead of the page
 status, plan = view.status, view.plan
 
 st.title("年度指标")

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import context, exports, followups, render
+from ui import context, exports, followups, render, slides
 from yzlogi import views
 
 view = context.require()
+slides.take_over("overview", view)  # meeting mode: this view's slide instead of the page
 status = view.status
 
 st.title("总览")

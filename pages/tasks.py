@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, render, slides
 from ui.nav import DEPARTMENT
 from yzlogi import charts, views
 
 view = context.require()
+slides.take_over("tasks", view)  # meeting mode: this view's slide instead of the page
 status, plan = view.status, view.plan
 
 st.title("部门任务")

@@ -11,6 +11,8 @@ nothing is fetched) is tests/e2e/test_inert_text.py.
 
 from __future__ import annotations
 
+import html
+
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from google.protobuf.message import Message
 from builders import good_sheets, write_xlsx
 from page_helpers import frame_with
 from ui import meeting as ui_meeting
+from ui import slide_parts
 from ui.render import escape_md
 from yzlogi.followups import service
 from yzlogi.meeting import VIEWS
@@ -101,10 +104,14 @@ def table_blobs(proto) -> list[bytes]:
     return blobs
 
 
+SLIDE = '<div class="yz-slide"'
+
+
 def assert_inert(at) -> tuple[list[str], list[bytes]]:
-    """No payload verbatim where Markdown is rendered; the Markdown texts and table bytes seen."""
+    """No payload verbatim where Markdown is rendered, no markup but escaped in a meeting slide's
+    HTML; the Markdown texts and table bytes seen (a slide's HTML counted with the texts)."""
     assert not at.exception
-    texts, tables = [], []
+    texts, tables, slides = [], [], []
     for node in nodes(at):
         if node.type in PLAIN_ELEMENTS:
             continue
@@ -114,18 +121,31 @@ def assert_inert(at) -> tuple[list[str], list[bytes]]:
         if node.type == "markdown":
             assert not node.proto.allow_html, node.proto.body
         if node.type == "html":
-            assert node.proto.body == ui_meeting.STYLE.strip()  # the one HTML: constant CSS
+            body = node.proto.body
+            if body.startswith(SLIDE):  # a meeting slide: HTML whose texts from data are escaped
+                assert not [p for p in (SCRIPT, IMG) if p in body], body
+                assert "<script" not in body and "<img" not in body and " on" not in body.replace(" onerror", "")
+                slides.append(body)
+            else:  # else constant CSS only
+                assert body in (ui_meeting.STYLE.strip(), slide_parts.STYLE.strip()), body[:80]
+            continue
         texts += markdown_texts(node.proto, [])
     for payload in PAYLOADS:
         assert not [t for t in texts if payload in t], payload
         assert not [b for b in tables if payload.encode() in b], payload
-    return texts, tables
+    return texts + [SLIDE_TEXT + body for body in slides], tables
+
+
+SLIDE_TEXT = "\x00slide\x00"  # marks a slide's HTML among the texts (shown() reads it as HTML)
 
 
 def shown(texts: list[str], tables: list[bytes], text: str) -> bool:
     """Whether `text` is on the page as escaped Markdown (in a text or a table cell)."""
     escaped = escape_md(text)
-    return any(escaped in t for t in texts) or any(escaped.encode() in b for b in tables)
+    as_html = html.escape(text)
+    return (any(escaped in t for t in texts if not t.startswith(SLIDE_TEXT))
+            or any(as_html in t for t in texts if t.startswith(SLIDE_TEXT))
+            or any(escaped.encode() in b for b in tables))
 
 
 PAGES = ["overview", "indicators", "routes", "fleet", "tasks", "followups", "plan", "data"]
@@ -166,14 +186,21 @@ def test_the_history_shows_uploader_file_and_note_escaped_or_as_plain_cells(app,
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_meeting_mode_tables_are_markdown_and_stay_inert(app, hostile, view):
+def test_meeting_mode_slides_stay_inert(app, hostile, view):
     at = app(f"pages/{view}.py")
     at.toggle(key=ui_meeting.ON_KEY).set_value(True).run()
     texts, tables = assert_inert(at)
+    assert len(at.dataframe) == 0 and [t for t in texts if t.startswith(SLIDE_TEXT)]  # the slide
+    if view == "followups":  # the overdue item's requirement, escaped in the slide's HTML
+        assert shown(texts, tables, f"要求 {SCRIPT}{MD_LINK}")
+
+
+def test_pages_outside_the_walk_keep_markdown_tables_in_meeting_mode(app, hostile):
+    at = app("pages/department.py", query={"dept": "区交通运输委"})
+    at.toggle(key=ui_meeting.ON_KEY).set_value(True).run()
+    texts, tables = assert_inert(at)
     assert len(at.dataframe) == 0 and at.table  # every table is an st.table here
-    if view == "fleet":
-        for name in (MD_IMAGE, DIRECTIVE):
-            assert shown(texts, tables, name), name
+    assert shown(texts, tables, f"进展 {SCRIPT}")
 
 
 def test_a_hostile_upload_is_reviewed_inert_on_the_data_page(app, tmp_path, monkeypatch):
@@ -191,8 +218,9 @@ def test_a_hostile_upload_is_reviewed_inert_on_the_data_page(app, tmp_path, monk
     assert at.button(key="data_commit")  # the review itself is fine: text is only text
 
 
-def test_no_code_renders_html_except_meeting_modes_constant_css():
-    """The static side: no unsafe_allow_html anywhere, and the one st.html draws a constant."""
+def test_no_code_renders_html_except_meeting_modes_css_and_slides():
+    """The static side: no unsafe_allow_html anywhere; st.html draws meeting mode's constant CSS and
+    its slides, whose every text from data goes through html.escape (ui/slide_parts.esc)."""
     import ast
 
     root = Path(__file__).resolve().parents[2]
@@ -205,4 +233,5 @@ def test_no_code_renders_html_except_meeting_modes_constant_css():
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if any(k.arg == "unsafe_allow_html" for k in node.keywords) or name in ("html", "iframe"):
                 found.append((str(path.relative_to(root)), name, ast.unparse(node.args[0]) if node.args else ""))
-    assert found == [("ui/meeting.py", "html", "STYLE")]
+    assert sorted(found) == [("ui/meeting.py", "html", "STYLE"), ("ui/slides.py", "html", "STYLE"),
+                             ("ui/slides.py", "html", "_frame(slide, view)")]
