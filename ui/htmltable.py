@@ -75,7 +75,7 @@ def width(value: object) -> float:
 
 def min_width(frame: pd.DataFrame, column) -> float:
     """The narrowest a column may get (em), from its header and its widest cell."""
-    widest = max((width(v) for v in frame[column] if text(v)), default=0.0)
+    widest = max((width(line) for v in frame[column] if text(v) for line in str(v).splitlines()), default=0.0)
     cells = widest if widest <= SHORT_EM else SHORT_EM if widest <= 2 * SHORT_EM else LONG_EM
     return round(max(min(width(column), HEADER_EM), cells), 1)
 
