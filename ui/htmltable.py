@@ -73,9 +73,13 @@ def width(value: object) -> float:
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in str(value))
 
 
+def _widest(frame: pd.DataFrame, column) -> float:
+    return max((width(line) for v in frame[column] if text(v) for line in str(v).splitlines()), default=0.0)
+
+
 def min_width(frame: pd.DataFrame, column) -> float:
     """The narrowest a column may get (em), from its header and its widest cell."""
-    widest = max((width(line) for v in frame[column] if text(v) for line in str(v).splitlines()), default=0.0)
+    widest = _widest(frame, column)
     cells = widest if widest <= SHORT_EM else SHORT_EM if widest <= 2 * SHORT_EM else LONG_EM
     return round(max(min(width(column), HEADER_EM), cells), 1)
 
@@ -90,11 +94,14 @@ def _cell(tag: str, value: object, classes: list[str], style: str = "") -> str:
 def _table(frame: pd.DataFrame, lights: list) -> str:
     classes = {}
     for column in frame.columns:
-        own = ["yz-nw"] if column in lights else []
+        # Lights, and columns of short cells (numbers, states, names), stay on one line.
+        own = ["yz-nw"] if column in lights or _widest(frame, column) <= SHORT_EM else []
         if pd.api.types.is_numeric_dtype(frame[column]) and column not in lights:
             own.append("yz-num")
         classes[column] = own
-    head = "".join(_cell("th", column, classes[column], f"min-width: {min_width(frame, column)}em")
+    # A header may wrap (down to its minimum width) even over a column of short cells.
+    head = "".join(_cell("th", column, [c for c in classes[column] if c != "yz-nw" or column in lights],
+                         f"min-width: {min_width(frame, column)}em")
                    for column in frame.columns)
     rows = []
     for values in frame.itertuples(index=False, name=None):

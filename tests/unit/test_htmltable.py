@@ -21,8 +21,8 @@ def test_a_table_is_escaped_html_with_coloured_light_cells_and_minimum_widths():
         '</tr></thead><tbody><tr>'
         '<td class="yz-nw" style="background-color: #C62828; color: #ffffff; font-weight: 700">■ 红</td>'
         '<td>任务8 &lt;b&gt;提升&lt;/b&gt;</td>'
-        '<td>第一行<br>第二行</td>'
-        '<td class="yz-num">3</td>'
+        '<td class="yz-nw">第一行<br>第二行</td>'
+        '<td class="yz-nw yz-num">3</td>'
         '</tr></tbody></table></div>')
 
 
