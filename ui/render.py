@@ -48,10 +48,6 @@ def light_counts(counts: dict[str, int]) -> None:
         column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
 
 
-MAX_UNSCROLLED_ROWS = 40
-ROW_HEIGHT = 38  # px; fixed so that a table's full height can be computed
-
-
 _cell_style = cell_style  # the light cells of st.table's Styler (meeting mode) and of the HTML tables
 
 
@@ -60,29 +56,16 @@ def _meeting() -> bool:
     return bool(st.session_state.get("meeting_on"))
 
 
-def table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",), card: Card | None = None,
-          grid: bool = False, **kwargs) -> None:
+def table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",), card: Card | None = None) -> None:
     """A table whose light columns are coloured cells (text marks kept).
 
-    Drawn as HTML that wraps, so no reason or explanation is ever cut (ui.htmltable); with
-    `card`, its rows are cards on a phone. `grid=True` keeps a sortable st.dataframe (with
-    `kwargs`) for a long register without sentences. In meeting mode it is an st.table,
-    which takes the large type."""
+    Drawn as HTML that wraps, so no reason or explanation is ever cut (ui.htmltable, not
+    st.dataframe, whose canvas cuts every cell); with `card`, its rows are cards on a phone.
+    In meeting mode it is an st.table, which takes the large type."""
     if _meeting():
         full_table(frame, light_columns)
         return
-    if not grid:
-        st.html(html_table(frame, light_columns, card))
-        return
-    present = [c for c in light_columns if c in frame.columns]
-    data = frame.style.map(_cell_style, subset=present) if present and not frame.empty else frame
-    kwargs.setdefault("hide_index", True)
-    kwargs.setdefault("width", "stretch")
-    kwargs.setdefault("row_height", ROW_HEIGHT)
-    if len(frame) <= MAX_UNSCROLLED_ROWS:
-        # Projected in meetings: show every row rather than a scrolling box.
-        kwargs.setdefault("height", kwargs["row_height"] * (len(frame) + 1) + 4)
-    st.dataframe(data, **kwargs)
+    st.html(html_table(frame, light_columns, card))
 
 
 def full_table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",)) -> None:
