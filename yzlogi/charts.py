@@ -199,14 +199,20 @@ def timeline_chart(frame: pd.DataFrame, title: str | None = None, height: int = 
 def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
     """Departments × tasks coloured by light, each cell marked 牵/责 and the status.
 
+    The chart takes its container's width (every task column on screen at any width):
+    columns are headed by the task's number, upright (the names are in the tooltip and
+    in heatmap_key), and the cells' marks shrink with the columns.
+
     `frame` columns: department, task (label, e.g. '8 提升通道运力投入强度'),
     task_no, level (key), mark (text shown in the cell), detail (tooltip)."""
-    data = frame.assign(light=frame["level"].map(levels.label))
+    data = frame.assign(light=frame["level"].map(levels.label), column=frame["task_no"].map(lambda no: f"任务{no}"))
     departments = list(dict.fromkeys(data["department"]))
-    tasks = list(dict.fromkeys(data.sort_values("task_no")["task"]))
-    x = alt.X("task:N", title=None, sort=tasks,
-              axis=alt.Axis(labelAngle=-45, labelLimit=260, orient="top", labelOverlap=False))
-    y = alt.Y("department:N", title=None, sort=departments, axis=alt.Axis(labelOverlap=False, labelLimit=200))
+    columns = [f"任务{no}" for no in sorted(dict.fromkeys(data["task_no"]))]
+    x = alt.X("column:N", title=None, sort=columns,
+              axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False, labelLimit=0, labelPadding=4,
+                            labelExpr="replace(datum.label, '任务', '')", ticks=False, domain=False))
+    y = alt.Y("department:N", title=None, sort=departments,
+              axis=alt.Axis(labelOverlap=False, labelLimit=200, ticks=False, domain=False))
     cells = (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=2)
@@ -224,7 +230,8 @@ def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
     )
     text = (
         alt.Chart(data)
-        .mark_text(fontSize=15, fontWeight="bold")
+        # 15 px where a column is wide enough for the mark's two characters, smaller where not.
+        .mark_text(fontSize=alt.ExprRef("max(8, min(15, bandwidth('x') / 3.2))"), fontWeight="bold")
         .encode(
             x=x,
             y=y,
@@ -232,7 +239,7 @@ def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
             color=alt.condition(alt.datum.light == levels.label(levels.YELLOW), alt.value("#111827"), alt.value("white")),
         )
     )
-    chart = (cells + text).properties(width=alt.Step(64), height=alt.Step(40))
+    chart = (cells + text).properties(width="container", height=alt.Step(40))
     if title:
         chart = chart.properties(title=title)
     return (
@@ -241,3 +248,9 @@ def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
         .configure_title(font=FONT, fontSize=18, anchor="start")
         .configure_view(strokeWidth=0)
     )
+
+
+def heatmap_key(frame: pd.DataFrame) -> str:
+    """The heatmap's column numbers and the tasks they stand for, in one line: 1 …；2 …."""
+    tasks = frame.drop_duplicates("task_no").sort_values("task_no")
+    return "；".join(tasks["task"])
