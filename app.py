@@ -6,7 +6,7 @@ pages/. Every page is a thin file that reads widgets, calls yzlogi and renders.
 
 import streamlit as st
 
-from ui import context, meeting, shell
+from ui import context, layout, meeting, shell
 from ui.nav import page_name, pages_for
 
 plan = shell.plan()
@@ -26,6 +26,7 @@ navigation = st.navigation(
 )
 st.sidebar.caption(f"{plan.short_title}（{plan.period}）进度看板")
 context.sidebar()
+layout.style()
 meeting.mode_switch()
 meeting.controls(page_name(navigation.url_path))
 navigation.run()

@@ -3,7 +3,7 @@ and yellow items, its returns, its tasks."""
 
 import streamlit as st
 
-from ui import context, followups, render, returns
+from ui import cards, context, followups, render, returns
 from yzlogi import views
 from yzlogi.status import department_status
 
@@ -15,7 +15,12 @@ names = [d.name for d in plan.departments]
 requested = st.query_params.get("dept", "")
 resolved = plan.resolve_department(requested) if requested else None
 if requested and resolved is None:
-    st.error(f"计划中没有部门“{render.escape_md(requested)}”，请从下面选择。")  # the URL's text: inert
+    guess = plan.suggest_department(requested)
+    # The URL's text is shown inert (escaped); a close name is offered as the link to follow.
+    st.error(f"计划中没有部门“{render.escape_md(requested)}”" + (f"，您是否要找：{guess}？" if guess else "，请从下面选择。"))
+    if guess and st.button(f"打开{guess}", icon=":material/arrow_forward:", key="department_suggested"):
+        st.query_params["dept"] = guess
+        st.rerun()
 
 chosen = st.selectbox("部门", names, index=names.index(resolved) if resolved else None,
                       placeholder="选择一个部门", key=f"department_{resolved or ''}")
@@ -40,7 +45,7 @@ alerts = views.department_alerts_table(detail)
 if alerts.empty:
     st.success("本部门没有红灯或黄灯事项。")
 else:
-    render.table(alerts)
+    render.table(alerts, card=cards.ALERT)
 
 st.subheader("报送情况与本单位报送表")
 returns.unit_section(chosen)
@@ -50,25 +55,25 @@ missing = views.department_missing_table(detail)
 if missing.empty:
     st.success("本部门已全部报送。")
 else:
-    render.table(missing, light_columns=())
+    render.table(missing, light_columns=(), card=cards.MISSING)
 
 st.subheader("牵头的任务")
 led = views.department_tasks_table(detail, "lead")
 if led.empty:
     st.caption("本部门不牵头重点任务。")
 else:
-    render.full_table(led, light_columns=("任务灯", "本单位"))
+    render.table(led, light_columns=("任务灯", "本单位"), card=cards.TASK)
 
 st.subheader("负责的任务")
 supported = views.department_tasks_table(detail, "responsible")
 if supported.empty:
     st.caption("本部门不是重点任务的责任单位。")
 else:
-    render.full_table(supported, light_columns=("任务灯", "本单位"))
+    render.table(supported, light_columns=("任务灯", "本单位"), card=cards.TASK)
 
 st.subheader("相关主要指标")
 indicators = views.department_indicators_table(detail)
 if indicators.empty:
     st.caption("本部门不牵头或负责主要指标。")
 else:
-    render.table(indicators)
+    render.table(indicators, card=cards.INDICATOR)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, render, slides
 from yzlogi import charts, tables, views
 
 view = context.require()
+slides.take_over("fleet", view)  # meeting mode: this view's slide instead of the page
 status, plan = view.status, view.plan
 
 st.title("船舶更新")
@@ -14,7 +15,7 @@ st.caption(f"{tables.deadline_rule(plan)}数据截至 {view.as_of.label}。")
 render.alerts(status, "fleet", "船舶更新")
 render.chart((*view.key, "fleet"),
              lambda: charts.fleet_chart(views.fleet_frame(status), "各类别进展（竖线：目标；虚线：序时进度）"))
-render.table(views.fleet_table(status), column_config={"说明": st.column_config.TextColumn(width="large")})
+render.table(views.fleet_table(status))
 
 st.header("完成时间线")
 timeline = views.fleet_timeline(status)

@@ -3,9 +3,10 @@
 
 import streamlit as st
 
-from ui import context, followups
+from ui import context, followups, slides
 
 view = context.require()
+slides.take_over("followups", view)  # meeting mode: this view's slide instead of the page
 
 st.title("督办事项")
 followups.page(view)

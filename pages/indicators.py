@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, render, slides
 from yzlogi import charts, views
 
 view = context.require()
+slides.take_over("indicators", view)  # meeting mode: this view's slide instead of the page
 status, plan = view.status, view.plan
 
 st.title("年度指标")
 st.caption(f"数据截至 {view.as_of.label}；往年按当年12月计算，当年按序时进度计算，以后年度未开始。")
 
 render.alerts(status, "indicator", f"{status.current_year}年主要指标")
-render.table(views.indicator_matrix(status), column_config={"说明": st.column_config.TextColumn(width="large")})
+render.table(views.indicator_matrix(status))
 
 st.header("指标趋势")
 choices = [i for i in plan.indicators if i.kind != "composite"]
@@ -39,18 +40,16 @@ with right:
 if plan.composite is not None:
     st.caption(f"指标{plan.composite.no}（{plan.composite.name}）由{len(plan.routes)}条线路的班次计算，见“通道班次”页。")
 
-sections = [part for part in ("goals", "registers") if getattr(plan, part)]
-for part, column in zip(sections, st.columns(len(sections)) if sections else ()):
-    with column:
-        if part == "goals":
-            st.header("其他量化目标")
-            render.table(views.goals_table(status))
-        else:
-            header, caption = views.registers_caption(plan)
-            st.header(header)
-            st.caption(caption)
-            registers = views.registers_table(status, view.data)
-            if registers.empty:
-                st.info("本版本未上传名册。")
-            else:
-                render.table(registers)
+# One below the other: side by side, neither table had the width to be read.
+if plan.goals:
+    st.header("其他量化目标")
+    render.table(views.goals_table(status))
+if plan.registers:
+    header, caption = views.registers_caption(plan)
+    st.header(header)
+    st.caption(caption)
+    registers = views.registers_table(status, view.data)
+    if registers.empty:
+        st.info("本版本未上传名册。")
+    else:
+        render.table(registers)

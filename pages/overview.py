@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from ui import context, exports, followups, render
+from ui import context, exports, followups, render, slides
+from ui.cards import ALERT, FLEET, compact
 from yzlogi import views
 
 view = context.require()
+slides.take_over("overview", view)  # meeting mode: this view's slide instead of the page
 status = view.status
 
 st.title("总览")
@@ -25,7 +27,7 @@ exceptions = views.exceptions_table(status)
 if exceptions.empty:
     st.success("没有红灯或黄灯事项。")
 else:
-    render.table(exceptions)
+    render.table(exceptions, card=ALERT)
 if overdue:
     st.subheader("逾期的督办事项")
     followups.table(overdue)
@@ -45,10 +47,12 @@ for start in range(0, len(cards), 4):
 
 if status.routes:
     st.header("通道班次")
-    render.table(views.route_glance(status), light_columns=views.route_light_columns(status))
+    glance, lights = views.route_glance(status), views.route_light_columns(status)
+    render.table(glance, light_columns=lights, card=compact(glance.columns, "线路", lights))
 if status.fleet:
     st.header("船舶更新")
-    render.table(views.fleet_table(status)[["类别", "目标", "已完成", "在建", "计划", "序时进度", "灯", "说明"]])
+    render.table(views.fleet_table(status)[["类别", "目标", "已完成", "在建", "计划", "序时进度", "灯", "说明"]],
+                 card=FLEET)
 
 st.header("自上次更新以来")
 digest = view.digest_since_previous()
@@ -57,7 +61,7 @@ st.caption(
     f"版本 v{view.version.id} 与上一版本 v{previous.id} 的比较（按 {view.as_of.label} 计算灯号）"
     if previous else "这是第一个版本。"
 )
-render.lines(digest.lines())
+render.lines(digest.lines(rows=False))
 
 st.header("会议材料")
 exports.render_downloads(view)

@@ -3,7 +3,7 @@ units, the light rules, and where the texts disagree."""
 
 import streamlit as st
 
-from ui import shell
+from ui import render, shell
 from yzlogi import tables
 
 plan = shell.plan()
@@ -12,7 +12,7 @@ st.title("计划总览")
 st.caption(f"{plan.title}　{plan.document_no}　{plan.issuer} {plan.issued} 印发")
 
 st.header(f"主要指标年度目标（{plan.indicator_list}）")
-st.dataframe(tables.indicator_targets_table(plan), hide_index=True, width="stretch")
+render.table(tables.indicator_targets_table(plan), light_columns=())
 
 parts = [part for part in ("routes", "fleet") if getattr(plan, part)]
 for part, column in zip(parts, st.columns(len(parts)) if parts else ()):
@@ -20,28 +20,28 @@ for part, column in zip(parts, st.columns(len(parts)) if parts else ()):
         if part == "routes":
             st.subheader("通道班次目标")
             st.caption(tables.route_rule(plan))
-            st.dataframe(tables.route_targets_table(plan), hide_index=True, width="stretch")
+            render.table(tables.route_targets_table(plan), light_columns=())
         else:
             st.subheader(f"船舶更新目标（{plan.last_year}年底前）")
-            st.dataframe(tables.fleet_targets_table(plan), hide_index=True, width="stretch")
+            render.table(tables.fleet_targets_table(plan), light_columns=())
 
 st.header(f"重点任务清单（{plan.task_list}）")
 for group in plan.groups:
     st.subheader(f"{group.label}{group.name}")
-    st.table(tables.task_table(plan, group.no).set_index("序号"))
+    render.table(tables.task_table(plan, group.no), light_columns=())
 
 st.header("灯号规则")
 st.caption("灯号按“序时进度”计算：截至所选月份，按时间进度应完成多少。阈值来自计划数据文件，各页每个灯旁均列出其计算过程。")
-st.table(tables.light_rules_table(plan).set_index("目标类型"))
+render.table(tables.light_rules_table(plan), light_columns=())
 
 st.header("责任部门")
-st.dataframe(tables.department_table(plan), hide_index=True, width="stretch")
+render.table(tables.department_table(plan), light_columns=())
 
 if plan.goals:
     st.header("其他量化目标（正文）")
-    st.dataframe(tables.goal_targets_table(plan), hide_index=True, width="stretch")
+    render.table(tables.goal_targets_table(plan), light_columns=())
 
 if plan.discrepancies:
     st.header("正文与附件的差异")
     st.caption(f"{plan.task_list}为任务清单的依据；正文的分工一并列出，供会议核对。")
-    st.table(tables.discrepancy_table(plan).set_index("差异"))
+    render.table(tables.discrepancy_table(plan), light_columns=())

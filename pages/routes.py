@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, render, slides
 from yzlogi import charts, tables, views
 
 view = context.require()
+slides.take_over("routes", view)  # meeting mode: this view's slide instead of the page
 status, plan = view.status, view.plan
 
 st.title("通道班次")

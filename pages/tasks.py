@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import context, render
+from ui import context, render, slides
 from ui.nav import DEPARTMENT
 from yzlogi import charts, views
 
 view = context.require()
+slides.take_over("tasks", view)  # meeting mode: this view's slide instead of the page
 status, plan = view.status, view.plan
 
 st.title("部门任务")
@@ -15,7 +16,9 @@ st.caption(
     "滞＝滞后，完＝已完成，缺＝当月未报送。"
 )
 render.alerts(status, "task", "重点任务")
-render.chart((*view.key, "heatmap"), lambda: charts.heatmap(views.heatmap_frame(status, plan)), width="content")
+heatmap = views.heatmap_frame(status, plan)
+render.chart((*view.key, "heatmap"), lambda: charts.heatmap(heatmap), width="stretch")
+st.caption(f"任务编号：{render.escape_md(charts.heatmap_key(heatmap))}")
 
 st.header("打开部门详情")
 names = [d.name for d in plan.departments]
@@ -28,4 +31,4 @@ st.header("各部门概况")
 render.table(views.department_summary(plan, status), light_columns=())
 
 st.header("任务一览")
-render.table(views.task_overview(status), column_config={"说明": st.column_config.TextColumn(width="large")})
+render.table(views.task_overview(status))

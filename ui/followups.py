@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from ui import access, context, meeting, render, urlstate
+from ui import access, cards, context, meeting, render, urlstate
 from yzlogi import config
 from yzlogi.levels import sort_key
 from yzlogi.errors import YzlogiError
@@ -99,12 +99,12 @@ def frame(items: list[service.Judged]) -> pd.DataFrame:
 
 def light_counts(found: dict[str, int]) -> None:
     """The four follow-up lights as metrics: 逾期 临期 办理中 已办结."""
-    for column, key in zip(st.columns(4), ORDER):
+    for column, key in zip(render.counts_row("followups"), ORDER):
         column.metric(f"{look(key).mark} {STATES[key]}", found[key])
 
 
 def table(items: list[service.Judged]) -> None:
-    render.table(frame(items), light_columns=("灯",))
+    render.table(frame(items), light_columns=("灯",), card=cards.FOLLOWUP)
 
 
 # --- acting ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Small render helpers shared by the pages: lights as badges and coloured cells,
-and text from workbooks made inert before it reaches Markdown."""
+tables that wrap (ui.htmltable), and text from workbooks made inert before it reaches Markdown."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
+from ui import cards, layout
+from ui.htmltable import Card, cell_style, html_table
 from yzlogi import levels
-from yzlogi.followups.lights import CLOSED_LOOK
 from yzlogi.status import Light
 from yzlogi.views import exceptions_table
 
@@ -36,22 +37,18 @@ def badge(light: Light | str) -> None:
     st.badge(f"{level.mark} {level.name}", color=BADGE_COLOURS[key])
 
 
+def counts_row(name: str, count: int = 4) -> list:
+    """Columns for a row of counts that stays one row on a phone (ui.layout's CSS)."""
+    return st.container(key=f"{layout.COUNTS_KEY}_{name}").columns(count)
+
+
 def light_counts(counts: dict[str, int]) -> None:
     """How many items carry each light, as four metrics in the lights' order (红 黄 灰 绿)."""
-    for column, key in zip(st.columns(4), levels.ORDER):
+    for column, key in zip(counts_row("lights"), levels.ORDER):
         column.metric(f"{levels.level(key).mark} {levels.name(key)}", counts[key])
 
 
-MAX_UNSCROLLED_ROWS = 40
-ROW_HEIGHT = 38  # px; fixed so that a table's full height can be computed
-
-
-def _cell_style(value: object) -> str:
-    for key, level in [*levels.LEVELS.items(), (CLOSED_LOOK.key, CLOSED_LOOK)]:
-        if value == f"{level.mark} {level.label}":
-            text = "#111827" if key == levels.YELLOW else "#ffffff"
-            return f"background-color: {level.colour}; color: {text}; font-weight: 700"
-    return ""
+_cell_style = cell_style  # the light cells of st.table's Styler (meeting mode) and of the HTML tables
 
 
 def _meeting() -> bool:
@@ -59,22 +56,16 @@ def _meeting() -> bool:
     return bool(st.session_state.get("meeting_on"))
 
 
-def table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",), **kwargs) -> None:
-    """A dataframe whose light columns are coloured cells (text marks kept).
+def table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",), card: Card | None = None) -> None:
+    """A table whose light columns are coloured cells (text marks kept).
 
-    In meeting mode it is drawn as an HTML table, which takes the large type."""
+    Drawn as HTML that wraps, so no reason or explanation is ever cut (ui.htmltable, not
+    st.dataframe, whose canvas cuts every cell); with `card`, its rows are cards on a phone.
+    In meeting mode it is an st.table, which takes the large type."""
     if _meeting():
         full_table(frame, light_columns)
         return
-    present = [c for c in light_columns if c in frame.columns]
-    data = frame.style.map(_cell_style, subset=present) if present and not frame.empty else frame
-    kwargs.setdefault("hide_index", True)
-    kwargs.setdefault("width", "stretch")
-    kwargs.setdefault("row_height", ROW_HEIGHT)
-    if len(frame) <= MAX_UNSCROLLED_ROWS:
-        # Projected in meetings: show every row rather than a scrolling box.
-        kwargs.setdefault("height", kwargs["row_height"] * (len(frame) + 1) + 4)
-    st.dataframe(data, **kwargs)
+    st.html(html_table(frame, light_columns, card))
 
 
 def full_table(frame: pd.DataFrame, light_columns: tuple[str, ...] = ("灯",)) -> None:
@@ -96,7 +87,7 @@ def alerts(status, section: str, what: str) -> None:
     if frame.empty:
         st.success(f"{what}没有红灯或黄灯。")
     else:
-        table(frame)
+        table(frame, card=cards.ALERT)
 
 
 def chart(key: tuple, build: Callable[[], alt.Chart], **kwargs) -> None:

@@ -209,12 +209,8 @@ def _show_review(current: Review, report: bytes) -> None:
         st.markdown(digest_markdown(current.lines()))  # the merge's lines and what the 督办反馈 does
         if merged.mode == REPLACE and against is not None and not merged.replaced_sample:
             _show_removals(merged)
-    st.markdown(digest_markdown([line for line in current.digest.lines() if not _is_sheet_line(line)]))
-
-
-def _is_sheet_line(line: str) -> bool:
-    """The digest's per-sheet row counts, which the merge's lines above already give."""
-    return any(line.startswith(f"{sheet.name}：新增") for sheet in for_plan(shell.plan()))
+    # The rows per sheet are the merge's lines above.
+    st.markdown(digest_markdown(current.digest.lines(rows=False)))
 
 
 def _show_removals(merged) -> None:

@@ -246,10 +246,14 @@ def parse_whole(text: str, lowest: int, highest: int, code: str, what: str) -> i
 
 
 def parse_name(text: str, resolve: Callable[[str], str | None], allowed: Sequence[str], code: str,
-               what: str = "") -> str:
-    """A name looked up by `resolve` (a choice, department, category, goal), listing what is allowed."""
+               what: str = "", suggest: Callable[[str], str | None] | None = None) -> str:
+    """A name looked up by `resolve` (a choice, department, category, goal); when it is unknown, the
+    name `suggest` finds close to it ("您是否要找：区商务委？"), else the list of what is allowed."""
     value = resolve(text)
     if value is None:
+        guess = suggest(text) if suggest is not None else None
+        if guess is not None:
+            raise CellError(code, f"无法识别{_quoted(text)}，您是否要找：{guess}？")
         raise CellError(code, f"无法识别{_quoted(text)}，应为 {what}{'/'.join(allowed)}")
     return value
 

@@ -22,6 +22,24 @@ def _month_dates(months: pd.Series) -> pd.Series:
     return pd.to_datetime(months.astype(str) + "-01")
 
 
+def month_axis(months: pd.Series) -> alt.X:
+    """A time axis of months: every label whole (2026年10月, never cut at the edge), ticks at even
+    steps of whole months (every month up to a year, else every 2, 3 or 6), the months of the data only."""
+    count = max(1, pd.Series(months).nunique())
+    step = 1 if count <= 12 else 2 if count <= 24 else 3 if count <= 36 else 6
+    return alt.X(
+        "date:T", title=None,
+        axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-40, labelLimit=0, labelFlush=False, labelOverlap=False,
+                      tickCount={"interval": "month", "step": step}, labelPadding=4),
+        scale=alt.Scale(nice=False, padding=18),
+    )
+
+
+def count_axis(title: str | None) -> alt.Axis:
+    """An axis of whole things (ships, firms, runs): integer ticks only."""
+    return alt.Axis(title=title, format="d", tickMinStep=1)
+
+
 def _light_scale() -> alt.Scale:
     domain, colours = levels.chart_scale()
     return alt.Scale(domain=domain, range=colours)
@@ -39,7 +57,7 @@ def _finish(chart: alt.Chart, title: str | None, height: int) -> alt.Chart:
     )
 
 
-def pace_chart(frame: pd.DataFrame, title: str | None = None, unit: str = "", height: int = 320) -> alt.Chart:
+def pace_chart(frame: pd.DataFrame, title: str | None = None, unit: str = "", height: int = 380) -> alt.Chart:
     """Cumulative actual against the 序时进度 line and the target.
 
     `frame` columns: month ('YYYY-MM'), actual (cumulative, may be NaN after
@@ -63,8 +81,8 @@ def pace_chart(frame: pd.DataFrame, title: str | None = None, unit: str = "", he
         scale=alt.Scale(domain=list(SERIES_COLOURS), range=[[1, 0], [6, 4], [2, 2]]),
     )
     base = alt.Chart(long).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30)),
-        y=alt.Y("value:Q", title=unit or None),
+        x=month_axis(data["month"]),
+        y=alt.Y("value:Q", axis=count_axis(unit or None)),
         color=colour,
         strokeDash=dash,
         tooltip=[
@@ -86,8 +104,8 @@ def monthly_bars(frame: pd.DataFrame, title: str | None = None, unit: str = "", 
         alt.Chart(data)
         .mark_bar(color=SERIES_COLOURS["实际"])
         .encode(
-            x=alt.X("yearmonth(date):T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30)),
-            y=alt.Y("value:Q", title=unit or None),
+            x=month_axis(data["month"]),
+            y=alt.Y("value:Q", axis=count_axis(unit or None)),
             tooltip=[
                 alt.Tooltip("date:T", title="月份", format=MONTH_FORMAT),
                 alt.Tooltip("value:Q", title=unit or "数值", format=",.0f"),
@@ -102,7 +120,7 @@ def trend_chart(frame: pd.DataFrame, title: str | None = None, unit: str = "", h
 
     `frame` columns: month, value, target (NaN where there is none)."""
     data = frame.assign(date=_month_dates(frame["month"]))
-    x = alt.X("date:T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30))
+    x = month_axis(data["month"])
     values = (
         alt.Chart(data.dropna(subset=["value"]))
         .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=3, color=SERIES_COLOURS["实际"])
@@ -137,7 +155,7 @@ def fleet_chart(frame: pd.DataFrame, title: str | None = None, height: int = 280
         .mark_bar()
         .encode(
             y=y,
-            x=alt.X("ships:Q", title="艘", stack="zero"),
+            x=alt.X("ships:Q", axis=count_axis("艘"), stack="zero"),
             color=alt.Color(
                 "stage:N",
                 title=None,
@@ -168,7 +186,7 @@ def timeline_chart(frame: pd.DataFrame, title: str | None = None, height: int = 
         alt.Chart(data)
         .mark_circle(size=220, opacity=0.85)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format=MONTH_FORMAT, labelAngle=-30)),
+            x=month_axis(data["month"]),
             y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("category:N", title=None, legend=None),
             tooltip=[alt.Tooltip("ship_name:N", title="船名"), alt.Tooltip("category:N", title="类别"),
@@ -181,14 +199,20 @@ def timeline_chart(frame: pd.DataFrame, title: str | None = None, height: int = 
 def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
     """Departments × tasks coloured by light, each cell marked 牵/责 and the status.
 
+    The chart takes its container's width (every task column on screen at any width):
+    columns are headed by the task's number, upright (the names are in the tooltip and
+    in heatmap_key), and the cells' marks shrink with the columns.
+
     `frame` columns: department, task (label, e.g. '8 提升通道运力投入强度'),
     task_no, level (key), mark (text shown in the cell), detail (tooltip)."""
-    data = frame.assign(light=frame["level"].map(levels.label))
+    data = frame.assign(light=frame["level"].map(levels.label), column=frame["task_no"].map(lambda no: f"任务{no}"))
     departments = list(dict.fromkeys(data["department"]))
-    tasks = list(dict.fromkeys(data.sort_values("task_no")["task"]))
-    x = alt.X("task:N", title=None, sort=tasks,
-              axis=alt.Axis(labelAngle=-45, labelLimit=260, orient="top", labelOverlap=False))
-    y = alt.Y("department:N", title=None, sort=departments, axis=alt.Axis(labelOverlap=False, labelLimit=200))
+    columns = [f"任务{no}" for no in sorted(dict.fromkeys(data["task_no"]))]
+    x = alt.X("column:N", title=None, sort=columns,
+              axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False, labelLimit=0, labelPadding=4,
+                            labelExpr="replace(datum.label, '任务', '')", ticks=False, domain=False))
+    y = alt.Y("department:N", title=None, sort=departments,
+              axis=alt.Axis(labelOverlap=False, labelLimit=200, ticks=False, domain=False))
     cells = (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=2)
@@ -206,7 +230,8 @@ def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
     )
     text = (
         alt.Chart(data)
-        .mark_text(fontSize=15, fontWeight="bold")
+        # 15 px where a column is wide enough for the mark's two characters, smaller where not.
+        .mark_text(fontSize=alt.ExprRef("max(8, min(15, bandwidth('x') / 3.2))"), fontWeight="bold")
         .encode(
             x=x,
             y=y,
@@ -214,7 +239,7 @@ def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
             color=alt.condition(alt.datum.light == levels.label(levels.YELLOW), alt.value("#111827"), alt.value("white")),
         )
     )
-    chart = (cells + text).properties(width=alt.Step(64), height=alt.Step(40))
+    chart = (cells + text).properties(width="container", height=alt.Step(40))
     if title:
         chart = chart.properties(title=title)
     return (
@@ -223,3 +248,9 @@ def heatmap(frame: pd.DataFrame, title: str | None = None) -> alt.Chart:
         .configure_title(font=FONT, fontSize=18, anchor="start")
         .configure_view(strokeWidth=0)
     )
+
+
+def heatmap_key(frame: pd.DataFrame) -> str:
+    """The heatmap's column numbers and the tasks they stand for, in one line: 1 …；2 …."""
+    tasks = frame.drop_duplicates("task_no").sort_values("task_no")
+    return "；".join(tasks["task"])

@@ -85,7 +85,8 @@ def _column_reader(column: Column, plan: Plan) -> ColumnReader:
     if kind == "department":
         names = [d.name for d in plan.departments]
         return ColumnReader(
-            lambda t: cells.parse_name(t, plan.resolve_department, names, "unknown_department", "计划中的部门："), typ,
+            lambda t: cells.parse_name(t, plan.resolve_department, names, "unknown_department", "计划中的部门：",
+                                       plan.suggest_department), typ,
             names=_names((d.name, (d.name, d.short, *d.aliases)) for d in plan.departments))
     if kind == "goal":
         names = [g.name for g in plan.goals]

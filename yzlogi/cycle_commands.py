@@ -67,12 +67,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def _department(plan, name: str) -> str:
     """The plan's name of a unit written as name or alias; a Chinese error suggesting the closest."""
-    from yzlogi.text import closest
-
     found = plan.resolve_department(name)
     if found is None:
-        guess = closest(name, [*plan.department_spellings(), *(d.name for d in plan.departments)])
-        hint = f"您是否要找：{plan.resolve_department(guess)}？" if guess else "可用 python -m yzlogi plan 查看部门名单。"
+        guess = plan.suggest_department(name)
+        hint = f"您是否要找：{guess}？" if guess else "可用 python -m yzlogi plan 查看部门名单。"
         raise YzlogiError(f"计划中没有部门“{name}”，{hint}")
     return found
 

@@ -163,18 +163,21 @@ class Digest:
             "lines": self.lines(),
         }
 
-    def lines(self, limit: int = LINES_PER_KIND) -> list[str]:
-        """The digest as Chinese lines for display, each kind capped at `limit` entries."""
+    def lines(self, limit: int = LINES_PER_KIND, rows: bool = True) -> list[str]:
+        """The digest as Chinese lines for display, each kind capped at `limit` entries. With `rows`
+        False, without the rows per sheet: what a meeting reads (总览, the briefing) is what changed
+        in the plan's terms, not the store's bookkeeping."""
         out: list[str] = []
         if self.old_version is None:
             # Everything is new in a first version: its rows, not a list of every value, ship and task.
             out.append("首个版本，没有可比较的上一版本")
-            out.append("本版本共有：" + "，".join(f"{s.name} {len(s.added)} 行" for s in self.sheets if s.added))
+            if rows:
+                out.append("本版本共有：" + "，".join(f"{s.name} {len(s.added)} 行" for s in self.sheets if s.added))
         else:
             if self.unchanged:
                 out.append(f"与版本{self.old_version}相比，数据没有变化")
             for sheet in self.sheets:
-                if sheet.any:
+                if sheet.any and rows:
                     out.append(sheet.line())
             out += _capped("指标数值变化", [_value_line(v) for v in self.values], limit)
             out += _capped("亮灯变化", [f"{f.title}：{_light_name(f.old)} → {_light_name(f.new)}"

@@ -3,6 +3,8 @@ version 1): the figures each page shows equal the status computed directly."""
 
 import pytest
 
+from page_helpers import tables
+
 from yzlogi import levels
 from yzlogi.months import Month
 from yzlogi.plan import load_plan
@@ -27,8 +29,8 @@ def expected(tmp_path):
 
 
 def _frame(at, column, nth=0):
-    """The nth dataframe on the page that has `column`."""
-    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    """The nth table on the page that has `column` (cells as shown: text)."""
+    frames = [t for t in tables(at) if column in t.columns]
     return frames[nth]
 
 
@@ -44,7 +46,7 @@ def test_overview_shows_the_counts_exceptions_and_cards(app, expected):
     assert "数据截至 2026年10月" in at.markdown[0].value and "10/12" in at.markdown[0].value
     counts = status.counts()["total"]
     assert _metrics(at) == {f"{levels.level(k).mark} {levels.name(k)}": str(counts[k]) for k in levels.ORDER}
-    table = at.dataframe[0].value
+    table = tables(at)[0]
     assert list(table["事项"]) == [a.title for a in status.exceptions()]
     assert list(table["灯"])[:1] == [light_text(levels.RED)]
     assert list(table["原因"]) == [a.why for a in status.exceptions()]
@@ -65,12 +67,12 @@ def test_sample_banner_and_shared_sidebar_on_every_data_page(app):
 def test_indicators_page_matrix_equals_status(app, expected):
     status = expected()
     at = app("pages/indicators.py")
-    alerts = at.dataframe[0].value
+    alerts = tables(at)[0]
     assert list(alerts["事项"]) == [a.title for a in status.exceptions() if a.section == "indicator"]
     matrix = _frame(at, "序号")
     assert len(matrix) == 8 * 3
     for item in status.indicators:
-        row = matrix[(matrix["序号"] == item.no) & (matrix["年度"] == f"{item.year}年")].iloc[0]
+        row = matrix[(matrix["序号"] == str(item.no)) & (matrix["年度"] == f"{item.year}年")].iloc[0]
         assert row["灯"] == light_text(item.light)
         assert row["说明"] == item.light.text
         assert row["目标"] == item.target_text
@@ -79,7 +81,7 @@ def test_indicators_page_matrix_equals_status(app, expected):
 def test_routes_page_summary_equals_status(app, expected):
     status = expected()
     at = app("pages/routes.py")
-    assert list(at.dataframe[0].value["事项"]) == [a.title for a in status.exceptions() if a.section == "route"]
+    assert list(tables(at)[0]["事项"]) == [a.title for a in status.exceptions() if a.section == "route"]
     summary = _frame(at, "线路").set_index("线路")
     for route in status.routes:
         year = route.year(2026)
@@ -96,7 +98,7 @@ def test_fleet_page_counts_equal_status(app, expected):
     table = _frame(at, "已完成").set_index("类别")
     for item in status.fleet:
         assert (table.loc[item.category, "已完成"], table.loc[item.category, "在建"],
-                table.loc[item.category, "计划"]) == (item.done, item.in_progress, item.planned)
+                table.loc[item.category, "计划"]) == (str(item.done), str(item.in_progress), str(item.planned))
         assert table.loc[item.category, "灯"] == light_text(item.light)
     ships = _frame(at, "船名")
     assert len(ships) == sum(len(f.ships) for f in status.fleet)
@@ -105,14 +107,14 @@ def test_fleet_page_counts_equal_status(app, expected):
 def test_tasks_page_department_summary_equals_status(app, expected):
     status = expected()
     at = app("pages/tasks.py")
-    assert list(at.dataframe[0].value["事项"]) == [a.title for a in status.exceptions() if a.section == "task"]
+    assert list(tables(at)[0]["事项"]) == [a.title for a in status.exceptions() if a.section == "task"]
     summary = _frame(at, "部门").set_index("部门")
     for department in PLAN.departments:
         detail = department_status(status, PLAN, department.name)
-        assert summary.loc[department.name, "牵头任务"] == len(detail.led_tasks)
-        assert summary.loc[department.name, "未报送"] == len(detail.missing)
+        assert summary.loc[department.name, "牵头任务"] == str(len(detail.led_tasks))
+        assert summary.loc[department.name, "未报送"] == str(len(detail.missing))
     overview = _frame(at, "序号").set_index("序号")
-    assert [overview.loc[t.no, "灯"] for t in status.tasks] == [light_text(t.light) for t in status.tasks]
+    assert [overview.loc[str(t.no), "灯"] for t in status.tasks] == [light_text(t.light) for t in status.tasks]
 
 
 def test_department_deep_link_accepts_an_alias(app, expected):
@@ -123,16 +125,28 @@ def test_department_deep_link_accepts_an_alias(app, expected):
     assert at.header[0].value == "区商务委"
     assert at.query_params["dept"] == "区商务委"
     detail = department_status(status, PLAN, "区商务委")
-    alerts = at.dataframe[0].value
+    alerts = tables(at)[0]
     assert list(alerts["事项"]) == [a.title for a in detail.alerts]
-    led = at.table[0].value
+    led = [t for t in tables(at) if "任务灯" in t.columns][0]
     assert list(led["任务"]) == [f"{t.task.no} {t.task.name}" for t in detail.led_tasks]
 
 
 def test_department_deep_link_with_an_unknown_name_says_so(app):
     at = app("pages/department.py", query={"dept": "区教委"})
     assert not at.exception
-    assert "计划中没有部门“区教委”" in at.error[0].value
+    assert [e.value for e in at.error] == ["计划中没有部门“区教委”，请从下面选择。"]
+    assert not [b for b in at.button if b.key == "department_suggested"]
+
+
+def test_department_deep_link_with_a_wrong_name_suggests_the_closest_and_opens_it(app):
+    at = app("pages/department.py", query={"dept": "商务局"})
+    assert [e.value for e in at.error] == ["计划中没有部门“商务局”，您是否要找：区商务委？"]
+    suggested = at.button(key="department_suggested")
+    assert suggested.label == "打开区商务委"
+    suggested.click().run()
+    assert not at.exception and not at.error
+    assert at.query_params["dept"] == "区商务委"
+    assert at.header[0].value == "区商务委"
 
 
 def test_choosing_an_earlier_month_recomputes_every_light(app, expected):
@@ -144,7 +158,7 @@ def test_choosing_an_earlier_month_recomputes_every_light(app, expected):
     assert "数据截至 2026年6月" in at.markdown[0].value
     counts = status.counts()["total"]
     assert _metrics(at)[f"{levels.level(levels.RED).mark} {levels.name(levels.RED)}"] == str(counts[levels.RED])
-    assert list(at.dataframe[0].value["事项"]) == [a.title for a in status.exceptions()]
+    assert list(tables(at)[0]["事项"]) == [a.title for a in status.exceptions()]
 
 
 def test_an_uploader_name_is_shown_inert_in_captions_and_banners(app, tmp_path):

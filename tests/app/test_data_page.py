@@ -414,7 +414,7 @@ def test_rollback_asks_for_confirmation_and_is_recorded_in_the_history(page, sto
     assert store.active_version().id == 1
     last = store.history()[-1]
     assert (last.version_id, last.action, last.by, last.note) == (1, "rollback", "李四", "5月数据有误")
-    shown = at.dataframe[-1].value
+    shown = frame_with(at, "操作", "操作人")
     assert shown.iloc[0][["操作", "版本", "操作人", "备注"]].tolist() == ["回滚", 1, "李四", "5月数据有误"]
 
 

@@ -43,7 +43,7 @@ def refusal(at) -> tuple[list[str], list[tuple]]:
     assert not at.exception
     assert "data_commit" not in [b.key for b in at.button]
     report = frame_with(at, "级别", "说明").astype(object)
-    rows = [(r["工作表"] or None, None if r["行号"] is None or (isinstance(r["行号"], float) and math.isnan(r["行号"]))
+    rows = [(r["工作表"] or None, None if r["行号"] in (None, "") or (isinstance(r["行号"], float) and math.isnan(r["行号"]))
              else int(r["行号"]), r["列"] or None, r["说明"]) for r in report.to_dict("records")]
     assert set(report["级别"]) == {"错误"}
     return [e.value for e in at.error], rows

@@ -29,7 +29,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 # The glide data grid draws on a canvas and keeps an accessible copy of the
 # cells it draws in a <table> inside it: the text a reader of the page gets.
 _GRID_JS = """(canvas) => [...canvas.querySelectorAll('tr')].map(
-  (row) => [...row.querySelectorAll('th, td')].map((cell) => cell.innerText))"""
+  (row) => [...row.querySelectorAll('th, td')].map((cell) => cell.innerText.trim()))"""
 
 HERE = Path(__file__).resolve().parent
 
@@ -244,10 +244,11 @@ def counts_shown(status) -> dict[str, str]:
 
 
 def grids(page, within=None) -> list[list[dict[str, str]]]:
-    """Every st.dataframe as the browser drew it, in page order: rows of header → cell text."""
+    """Every table as the browser drew it, in page order: rows of header → cell text. The pages'
+    tables are HTML (table.yz-table, ui.htmltable); an st.dataframe is read from its grid's copy."""
     out = []
-    for canvas in (within or main(page)).locator('[data-testid="data-grid-canvas"]').all():
-        rows = canvas.evaluate(_GRID_JS)
+    for table in (within or main(page)).locator('table.yz-table, [data-testid="data-grid-canvas"]').all():
+        rows = table.evaluate(_GRID_JS)
         out.append([dict(zip(rows[0], row)) for row in rows[1:]])
     return out
 

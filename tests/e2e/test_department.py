@@ -19,7 +19,7 @@ def test_a_department_link_opens_that_department(server, page, asked):
     assert query(page)["dept"] == "区商务委"  # the alias is rewritten to the plan's name
     counts = detail.counts()
     assert metrics(page) == {f"{levels.level(k).mark} {levels.name(k)}": str(counts[k]) for k in levels.ORDER}
-    led = table_rows(after_heading(page, "牵头的任务", "stTable").locator("table"))
+    led = table_rows(after_heading(page, "牵头的任务", tag="table"))
     assert [(row["任务"], row["任务灯"], row["本单位"]) for row in led] == [
         (task_label(t.task.no, t.task.name), light_text(t.task.light), light_text(t.report.light))
         for t in detail.led_tasks]

@@ -67,8 +67,11 @@ def test_an_official_uploads_a_workbook_through_the_page(data_server, page, tmp_
     assert f"已{how}，导入为版本 {new.id}，并已设为当前版本。" in main(page).inner_text()
 
     # The new version is in the sidebar's list, and 总览 shows it, no longer the sample.
+    # In the same run as the commit: the new version is the one marked 当前, the old one no longer.
     combobox(page, "数据版本").click()
-    assert version_label(new) in page.get_by_role("option").all_inner_texts()
+    options = page.get_by_role("option").all_inner_texts()
+    assert version_label(new) in options and version_label(new).endswith("（当前）")
+    assert [o for o in options if o.endswith("（当前）")] == [version_label(new)]
     page.keyboard.press("Escape")
     go(page, "总览")
     body = main(page).inner_text()

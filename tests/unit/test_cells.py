@@ -346,3 +346,17 @@ def test_a_route_column_marks_names_outside_the_plan_as_new(bulk_from):
 )
 def test_bulk_lookups_know_every_name_the_plan_knows(column, index):
     assert column_reader(column, PLAN).names == index
+
+
+@pytest.mark.parametrize("text, guess", [("商务局", "区商务委"), ("交通局", "区交通运输委"), ("区发改局", "区发展改革委"),
+                                         ("经信局", "区经济信息委"), ("外事办", "区政府外办"), ("大数据中心", "区大数据发展局")])
+def test_an_unknown_department_close_to_one_is_suggested_instead_of_the_list(text, guess):
+    names = [d.name for d in PLAN.departments]
+    assert refusal(cells.parse_name, text, PLAN.resolve_department, names, "unknown_department", "计划中的部门：",
+                   PLAN.suggest_department) == ("unknown_department", f"无法识别“{text}”，您是否要找：{guess}？")
+
+
+@pytest.mark.parametrize("text", ["区某某局", "公安局", "局", "区", "xyz"])
+def test_names_sharing_only_区_and_局_are_not_close(text):
+    # 区某某局 shares 区…局 with every 区…局 of the plan; that alone is no reason to suggest one.
+    assert PLAN.suggest_department(text) is None

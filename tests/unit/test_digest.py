@@ -127,6 +127,7 @@ def test_first_version_has_nothing_to_compare_with():
     assert digest.lines()[:2] == ["首个版本，没有可比较的上一版本",
                                   "本版本共有：指标进展 2 行，通道班次 6 行，船舶更新 3 行，任务进展 4 行"]
     assert not any(line.startswith(("指标数值变化", "新完成船舶", "亮灯变化", "任务状态变化")) for line in digest.lines())
+    assert digest.lines(rows=False)[:2] == ["首个版本，没有可比较的上一版本", "2026年6月未报送（11个单位，共45项）："]
 
 
 def test_lines_in_chinese():

@@ -242,7 +242,7 @@ def _digest(pdf: _Document, snapshot: Snapshot) -> None:
     _paragraph(pdf, (f"版本 v{snapshot.version.id} 与上一版本 v{previous.id} 的比较（按 {snapshot.as_of.label} 计算灯号）"
                      if previous else "这是第一个版本。"), size=SMALL_PT, colour=MUTED)
     pdf.ln(1)
-    for line in snapshot.digest.lines():
+    for line in snapshot.digest.lines(rows=False):
         stripped = line.lstrip(" ")
         _paragraph(pdf, stripped, indent=5 if stripped != line else 0, bold=stripped == line and line.endswith("："))
 

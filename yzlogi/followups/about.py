@@ -171,8 +171,10 @@ def resolve_unit(plan: Plan, text: str) -> str:
     name = plan.resolve_department(text or "")
     if name is not None:
         return name
-    spellings = {s: d.name for d in plan.departments for s in (d.name, d.short, *d.aliases)}
-    raise UnknownUnit(_unknown("部门", text or "", spellings))
+    guess = plan.suggest_department(text or "")
+    if guess is not None:
+        raise UnknownUnit(f"计划中没有部门“{(text or '').strip()}”，您是否要找：{guess}？")
+    raise UnknownUnit(_unknown("部门", text or "", {}))
 
 
 def resolve_units(plan: Plan, names: Iterable[str], about: About) -> tuple[str, ...]:

@@ -20,7 +20,6 @@ from yzlogi.plan.model import (
 )
 from yzlogi.plan.problems import Problem, Where
 from yzlogi.plan.targets import FORM_OF_KIND, parse_quantity_in_text, parse_target_text
-from yzlogi.text import closest
 
 # The registers the workbook has a sheet for (yzlogi.schema): an indicator may be checked against one.
 REGISTERS = {"warehouses": "海外分拨仓", "forwarders": "货代备案企业"}
@@ -49,13 +48,12 @@ def check_plan(plan: Plan) -> list[Problem]:
     known = set(names)
     if len(known) != len(names):
         add("部门名称重复", "departments")
-    spellings = list(plan.department_spellings()) + names
 
     def check_units(owner: str, role: str, units: tuple[str, ...], section: str, index: int, key: str) -> None:
         for unit in units:
             if unit not in known:
-                guess = closest(unit, spellings)
-                hint = f"；您是否要找：{plan.resolve_department(guess)}？" if guess else ""
+                guess = plan.suggest_department(unit)
+                hint = f"；您是否要找：{guess}？" if guess else ""
                 add(f"{owner}的{role}“{unit}”不在部门名单中{hint}", section, index, key)
         if len(set(units)) != len(units):
             add(f"{owner}的{role}有重复", section, index, key)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from yzlogi.months import Month
-from yzlogi.text import fold
+from yzlogi.text import closest_name, fold
 
 INDICATOR_KINDS = ("band", "floor", "annual_flow", "level", "composite")
 FREQUENCIES = {"monthly": "每月", "quarterly": "每季度末月", "yearly": "每年12月"}
@@ -339,6 +339,10 @@ class Plan:
     def resolve_department(self, text: str) -> str | None:
         """The plan's name for a department written as name, alias or short form."""
         return self._department_index.get(fold(text))
+
+    def suggest_department(self, text: str) -> str | None:
+        """The department a mistyped name most likely means (商务局 → 区商务委), for "您是否要找"; None if none."""
+        return closest_name(text, {**self._department_index, **{d.name: d.name for d in self.departments}})
 
     def department_spellings(self) -> dict[str, str]:
         """Every accepted spelling of a department (folded) → the plan's name."""
