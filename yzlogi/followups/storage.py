@@ -29,7 +29,7 @@ from yzlogi.followups.model import (
 )
 from yzlogi.kept import kill_point
 from yzlogi.months import Month
-from yzlogi.sql import statement
+from yzlogi.sql import statement, transaction
 
 # The steps of a follow-up write, in order ("item_inserted" only when raising an item).
 FOLLOWUP_KILL_POINTS = ("followup:locked", "followup:began", "followup:item_inserted", "followup:event_inserted",
@@ -47,18 +47,6 @@ def has_tables(con) -> bool:
 def create_tables(con) -> None:
     con.execute(_sql("create_items"))
     con.execute(_sql("create_events"))
-
-
-@contextmanager
-def transaction(con) -> Iterator[None]:
-    """BEGIN … COMMIT, rolled back on any failure (as yzlogi.store's own writes)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 @contextmanager

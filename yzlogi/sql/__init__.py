@@ -8,6 +8,8 @@ are always bound as parameters (`?` or `$name`); identifiers never come from inp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,3 +34,15 @@ def statements(file: str) -> dict[str, str]:
 def statement(file: str, name: str) -> str:
     """The statement `name` of yzlogi/sql/<file>.sql."""
     return statements(file)[name]
+
+
+@contextmanager
+def transaction(con) -> Iterator[None]:
+    """BEGIN … COMMIT on a DuckDB connection, rolled back on any failure (a kill point's too)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

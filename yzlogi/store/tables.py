@@ -8,8 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import pyarrow as pa
@@ -17,6 +15,7 @@ import pyarrow as pa
 from yzlogi.model import ParsedWorkbook, Version
 from yzlogi.schema import ALL_SHEETS, PROVENANCE, WORKBOOK, Sheet
 from yzlogi.sql import statement
+from yzlogi.sql import transaction as _transaction  # noqa: F401 - core.py takes it from here
 from yzlogi.store.errors import ChangedMeanwhile, StoreUnavailable, UnknownVersion
 
 # Bumped when the store's own tables change shape; a newer file is refused, an older one
@@ -29,17 +28,6 @@ WORKBOOK_BY_KEY = {sheet.key: sheet for sheet in WORKBOOK}
 
 def _scalar(con, name: str) -> int:
     return con.execute(statement("versions", name)).fetchone()[0]
-
-
-@contextmanager
-def _transaction(con) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def _token(con) -> str:
