@@ -7,15 +7,12 @@ the command line), so the return merges into it instead of replacing the sample.
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 from openpyxl import load_workbook
 
 from conftest import (assert_no_exception, choose, grid, main, open_page, overflowing, rerun, screenshots, selected,
                       wait_idle)
-from harness import ROOT
+from libreoffice import fill_xlsx
 from yzlogi.access import hash_passcode
 from yzlogi.config import SAMPLE_WORKBOOK
 from yzlogi.followups import storage
@@ -24,7 +21,6 @@ from yzlogi.template import FIRST_DATA_ROW, HEADER_ROW
 PASSCODE = "渝中物流-2026"
 UNIT = "区司法局"
 FORM = "进度填报表_区司法局_2026年10月.xlsx"
-SYSTEM_PYTHON = "/usr/bin/python3"
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +43,6 @@ def pick_october(page) -> None:
     if selected(page, "报送月份") != "2026年10月":
         choose(page, "报送月份", "2026年10月")
 
-
-def fill_in_libreoffice(form, saved, typed):
-    job = form.with_suffix(".job.json")
-    job.write_text(json.dumps({"source": str(form), "typed": typed, "save": [[str(saved), "Calc MS Excel 2007 XML"]]},
-                              ensure_ascii=False), encoding="utf-8")
-    subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_fill.py"), str(job)], check=True, capture_output=True,
-                   timeout=300)
-    return saved
 
 
 def test_a_department_downloads_its_own_return_fills_it_and_uploads_it(return_server, page, tmp_path, artifacts):
@@ -91,12 +79,12 @@ def test_a_department_downloads_its_own_return_fills_it_and_uploads_it(return_se
         1, "报送合同审查进度", "2099-12-31", UNIT)
     assert answers.max_row == FIRST_DATA_ROW
     answer_column = {name: chr(ord("A") + i) for i, name in enumerate(answer_header)}
-    filled = fill_in_libreoffice(form, tmp_path / f"已填_{FORM}", [
+    filled = fill_xlsx(form, [
         ["任务进展", f"{column['完成进度']}{FIRST_DATA_ROW}", "70%"],
         ["任务进展", f"{column['进展情况']}{FIRST_DATA_ROW}", "10月完成合同审查"],
         ["督办反馈", f"{answer_column['办理情况']}{FIRST_DATA_ROW}", "合同审查进度已报专班"],
         ["督办反馈", f"{answer_column['申请办结']}{FIRST_DATA_ROW}", "是"],
-    ])
+    ], tmp_path / f"已填_{FORM}")
 
     # Uploaded on 数据管理: merged, the rest of the record kept.
     open_page(page, return_server.page_url("data"))

@@ -11,8 +11,6 @@ return form, pre-filled with its open items, filled in LibreOffice Calc and uplo
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import subprocess
 import sys
@@ -20,9 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from builders import good_sheets, write_csv, write_xlsx
+from libreoffice import fill_xlsx
 from openpyxl import load_workbook
 
-from builders import good_sheets, write_csv, write_xlsx
 from yzlogi import forms
 from yzlogi.followups import service as followups
 from yzlogi.followups import storage
@@ -31,14 +30,12 @@ from yzlogi.months import Month
 from yzlogi.plan import load_plan
 from yzlogi.review import review
 from yzlogi.schema import WORKBOOK
-from yzlogi.store import AnswersRefused, CommitFailed, DuplicateUpload, Store
-from yzlogi.store import core
+from yzlogi.store import AnswersRefused, CommitFailed, DuplicateUpload, Store, core
 from yzlogi.template import FIRST_DATA_ROW, HEADER_ROW
 from yzlogi.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = load_plan()
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with LibreOffice's UNO bridge (scripts/system-deps.sh)
 TRANSPORT, COMMERCE = "区交通运输委", "区商务委"
 SUBJECT_1 = "督办事项 1（任务8 提升通道运力投入强度）"
 CLOSED_3 = ("督办事项 3（任务8 提升通道运力投入强度（区商务委））已于 2026-07-16 由王五销号（已办结），不能再反馈；"
@@ -324,15 +321,6 @@ def test_template_dept_lists_the_units_open_items_for_its_answers(store, tmp_pat
                         "已办完的在“申请办结”填“是”（由区交通运输委审核后销号）。没有填写办理情况的事项不导入。")
 
 
-def libreoffice(source: Path, typed: list[list[str]], saved: Path) -> Path:
-    """`typed` entered into `source` in LibreOffice Calc, saved as .xlsx at `saved` (tests/lo_fill.py)."""
-    job = source.with_suffix(".job.json")
-    job.write_text(json.dumps({"source": str(source), "typed": typed, "save": [[str(saved), "Calc MS Excel 2007 XML"]]},
-                              ensure_ascii=False), encoding="utf-8")
-    subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_fill.py"), str(job)], check=True, capture_output=True,
-                   timeout=300)
-    return saved
-
 
 def test_the_units_form_answered_in_libreoffice_records_exactly_those_answers(store, tmp_path):
     form = tmp_path / forms.unit_file_name(TRANSPORT, Month(2026, 7))
@@ -340,7 +328,7 @@ def test_the_units_form_answered_in_libreoffice_records_exactly_those_answers(st
     assert [row[0] for row in feedback_rows(form)] == [1, 2]  # its open items, the earliest due first
     first = FIRST_DATA_ROW
     typed = [["督办反馈", f"E{first}", "追赶计划已报专班审定"], ["督办反馈", f"F{first}", "是"]]  # item 1; item 2 left
-    filled = libreoffice(form, typed, tmp_path / "区交通运输委7月报送表（已填）.xlsx")
+    filled = fill_xlsx(form, typed, tmp_path / "区交通运输委7月报送表（已填）.xlsx")
     outcome = store.import_files([InputFile(filled.name, filled.read_bytes())], by="区交通运输委 刘七")
     assert outcome.stored, [i.message for i in outcome.parsed.errors]
     assert answers(store) == [(1, "追赶计划已报专班审定", True, TRANSPORT, "workbook", 2, "区交通运输委 刘七")]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from libreoffice import fill_xlsx
 from openpyxl import load_workbook
 
 from yzlogi import forms, snapshot
@@ -34,7 +35,6 @@ from yzlogi.template import FIRST_DATA_ROW, HEADER_ROW, write_template
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = load_plan()
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with LibreOffice's UNO bridge (scripts/system-deps.sh)
 OCTOBER, NOVEMBER = Month(2026, 10), Month(2026, 11)
 PROVENANCE = ["first_version", "from_version"]
 
@@ -99,15 +99,6 @@ def cell_of(sheet, column_header: str, **where) -> str:
             return f"{headers[column_header]}{row}"
     raise LookupError(where)
 
-
-def libreoffice(source: Path, typed: list[list[str]], saved: Path) -> Path:
-    """`typed` entered into `source` in LibreOffice Calc, saved as .xlsx at `saved`."""
-    job = source.with_suffix(".job.json")
-    job.write_text(json.dumps({"source": str(source), "typed": typed, "save": [[str(saved), "Calc MS Excel 2007 XML"]]},
-                              ensure_ascii=False), encoding="utf-8")
-    subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_fill.py"), str(job)], check=True, capture_output=True,
-                   timeout=300)
-    return saved
 
 
 def upload(store: Store, path: Path, **options):
@@ -246,7 +237,7 @@ def test_the_record_form_changed_in_libreoffice_changes_exactly_those_cells(stor
         ["通道班次", cell_of(book["通道班次"], "开行班次", 线路="渝甬班列", 月份="2026-11"), "30"],
         ["任务进展", cell_of(book["任务进展"], "状态", 任务编号=9, 填报单位="区交通运输委", 统计期="2026-10"), "滞后"],
     ]
-    outcome = upload(store, libreoffice(form, typed, tmp_path / "填报表（已修改）.xlsx"))
+    outcome = upload(store, fill_xlsx(form, typed, tmp_path / "填报表（已修改）.xlsx"))
     assert outcome.stored, [i.message for i in outcome.parsed.errors]
     assert content_differences(store, 2, 3) == {
         "routes": {"added": [("渝甬班列", "2026-11")], "removed": [], "changed": [("东盟班车", "2026-10")]},
@@ -267,7 +258,7 @@ def test_a_units_return_changed_in_libreoffice_adds_its_month_and_touches_no_oth
         ["任务进展", cell_of(book["任务进展"], "状态", 任务编号=8, 统计期="2026-11"), "滞后"],
         ["指标进展", cell_of(book["指标进展"], "完成值", 指标编号=8, 统计期="2026-11"), "67"],
     ]
-    outcome = upload(store, libreoffice(form, typed, tmp_path / "区商务委11月报送表（已填）.xlsx"))
+    outcome = upload(store, fill_xlsx(form, typed, tmp_path / "区商务委11月报送表（已填）.xlsx"))
     assert outcome.stored, [i.message for i in outcome.parsed.errors]
     tasks = [t.no for t in PLAN.tasks if unit in t.units]
     assert content_differences(store, 2, 3) == {

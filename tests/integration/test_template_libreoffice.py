@@ -14,11 +14,10 @@ a warning. A CSV carries what the cells show, so the plain-formatted 0.056 comes
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
+from libreoffice import run_job
 
 from yzlogi.model import InputFile
 from yzlogi.plan import load_plan
@@ -27,7 +26,6 @@ from yzlogi.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = load_plan()
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with LibreOffice's UNO bridge (scripts/system-deps.sh)
 SHEETS = ("指标进展", "通道班次", "船舶更新", "任务进展")
 FORMATS = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8", "xls": "MS Excel 97"}
 
@@ -84,11 +82,7 @@ def filled(tmp_path_factory):
     write_template(template, PLAN)
     save = [[str(folder / f"进度.{kind}"), name] for kind, name in FORMATS.items()]
     save += [[str(folder / f"{sheet}.csv"), "Text - txt - csv (StarCalc)", sheet] for sheet in SHEETS]
-    job = folder / "job.json"
-    job.write_text(json.dumps({"source": str(template), "typed": TYPED, "formats": FORMATS_SET, "save": save},
-                              ensure_ascii=False), encoding="utf-8")
-    subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_fill.py"), str(job)], check=True, capture_output=True,
-                   timeout=300)
+    run_job(folder / "job.json", {"source": str(template), "typed": TYPED, "formats": FORMATS_SET, "save": save})
     return folder
 
 
