@@ -104,6 +104,11 @@ def _status(version_id: int, as_of: str) -> Status:
     return compute_status(version_plan(version_id), version_data(version_id), Month.parse(as_of))
 
 
+def status_of(version_id: int, as_of: Month) -> Status:
+    """A version's status at a month, judged under its own plan (cached: versions never change)."""
+    return _status(version_id, str(as_of))
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _default_as_of(version_id: int) -> Month:
     return default_as_of(version_data(version_id), version_plan(version_id).start)

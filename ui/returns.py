@@ -28,20 +28,24 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_FILE_NAME = "进度填报模板.xlsx"
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _returns(token: str, month: str, today: str, deadline_day: int) -> Returns:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _returns(version_id: int, month: str, today: str, deadline_day: int) -> Returns:
+    # A version's rows and the commit times of the versions that first carried them never change:
+    # the version's id is key enough (a new upload or a rollback makes another version the active one).
     versions = {v.id: v for v in context.versions()}
-    active = next(v for v in versions.values() if v.active)
-    return compute_returns(context.version_plan(active.id), context.version_data(active.id), versions,
+    return compute_returns(context.version_plan(version_id), context.version_data(version_id), versions,
                            Month.parse(month), deadline_day, date.fromisoformat(today))
+
+
+def returns_of(version_id: int, month: Month) -> Returns:
+    """A version's 报送情况 for `month`, judged today."""
+    return _returns(version_id, str(month), date.today().isoformat(), config.report_deadline_day())
 
 
 def returns_for(month: Month) -> Returns | None:
     """The active version's returns for `month`, judged today (None before any version)."""
-    if not any(v.active for v in context.versions()):
-        return None
-    return _returns(context.store().state_token(), str(month), date.today().isoformat(),
-                    config.report_deadline_day())
+    active = next((v for v in context.versions() if v.active), None)
+    return returns_of(active.id, month) if active is not None else None
 
 
 def month_picker(key: str) -> Month:

@@ -11,34 +11,13 @@ data escaped. The drawing of each part is in ui/slide_parts.py.
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import streamlit as st
 
 from ui import context, followups, meeting
+from ui.returns import returns_of
 from ui.slide_parts import DRAW, STYLE
-from yzlogi import config, deck, ranking, views
-from yzlogi.months import Month
-from yzlogi.returns import Returns, compute_returns
-from yzlogi.status import Status, compute_status
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _returns(version_id: int, month: str, today: str, deadline_day: int) -> Returns:
-    # A version's rows and the commit times of the versions never change: the key is enough.
-    versions = {v.id: v for v in context.versions()}
-    return compute_returns(context.version_plan(version_id), context.version_data(version_id), versions,
-                           Month.parse(month), deadline_day, date.fromisoformat(today))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _status(version_id: int, as_of: str) -> Status:
-    return compute_status(context.version_plan(version_id), context.version_data(version_id), Month.parse(as_of))
-
-
-def returns_of(version_id: int, month: Month) -> Returns:
-    """A version's 报送情况 for a month, judged today."""
-    return _returns(version_id, str(month), date.today().isoformat(), config.report_deadline_day())
+from yzlogi import deck, ranking, views
 
 
 def ranked(view: context.View) -> tuple[ranking.UnitRank, ...]:
@@ -47,7 +26,7 @@ def ranked(view: context.View) -> tuple[ranking.UnitRank, ...]:
     previous = view.previous
     if previous is None:
         return now
-    before = ranking.rank_units(_status(previous.id, str(view.as_of)), context.version_plan(previous.id),
+    before = ranking.rank_units(context.status_of(previous.id, view.as_of), context.version_plan(previous.id),
                                 returns_of(previous.id, view.as_of))
     return ranking.with_changes(now, before)
 
